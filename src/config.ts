@@ -1,0 +1,156 @@
+import { AppError, ConfigError } from './errors.js';
+import { parsePrompt, parseScope } from './input.js';
+
+export interface Config {
+    readonly clientId: string;
+    /** Absent: the app is a PKCE public client and sends no client_secret. */
+    readonly clientSecret?: string;
+    /** `http://localhost:7777`: the one origin pages are served from and the callback lives on. */
+    readonly origin: string;
+    readonly host: string;
+    readonly port: number;
+    /** The exact callback URL to register in Salesforce, sent byte-identical to /authorize and /token. */
+    readonly callbackUrl: string;
+    readonly productionUrl: string;
+    readonly sandboxUrl: string;
+    readonly authorizePath: string;
+    readonly tokenPath: string;
+    readonly httpTimeoutMs: number;
+    readonly apiVersion?: string;
+    readonly scope?: string;
+    readonly prompt?: string;
+    /**
+     * Set by the demo and the tests only, never from the environment: the built-in simulator's origin
+     * that stands in for every My Domain host, and the banner that says the org is simulated.
+     */
+    readonly simulation?: { readonly myDomainUrl: string };
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLoopbackHost(hostname: string): boolean {
+    return LOOPBACK_HOSTS.has(hostname);
+}
+
+function value(env: Env, name: string): string | undefined {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+}
+
+/**
+ * A Salesforce base URL: https with no path. Plain http is accepted for loopback hosts only, which is
+ * how the simulator is reached; Salesforce itself answers http with `unsupported_grant_type`.
+ */
+function baseUrl(env: Env, name: string, fallback: string, problems: string[]): string {
+    const raw = value(env, name) ?? fallback;
+    let url: URL;
+    try {
+        url = new URL(raw);
+    } catch {
+        problems.push(`${name} must be a URL such as ${fallback} (got "${raw}")`);
+        return fallback;
+    }
+    const httpAllowed = url.protocol === 'http:' && isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !httpAllowed) {
+        problems.push(`${name} must start with https:// (got "${raw}")`);
+    } else if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+        problems.push(`${name} must be a bare origin such as ${fallback}, without a path (got "${raw}")`);
+    }
+    return url.origin;
+}
+
+function path(env: Env, name: string, fallback: string, problems: string[]): string {
+    const raw = value(env, name) ?? fallback;
+    if (!/^\/[A-Za-z0-9/_.-]*$/.test(raw)) problems.push(`${name} must be a path such as ${fallback} (got "${raw}")`);
+    return raw;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+    const raw = value(env, name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) {
+        problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+        return fallback;
+    }
+    return n;
+}
+
+function optional<T>(problems: string[], check: () => T): T | undefined {
+    try {
+        return check();
+    } catch (err) {
+        if (err instanceof AppError) problems.push(err.message);
+        else throw err;
+        return undefined;
+    }
+}
+
+/** Reads every variable at once and throws one ConfigError that names each bad one. Pure: no I/O. */
+export function loadConfig(env: Env): Config {
+    const problems: string[] = [];
+
+    const clientId = value(env, 'CLIENT_ID');
+    if (!clientId) {
+        problems.push('CLIENT_ID is missing: set it to the Consumer Key of your Connected App or External Client App');
+    }
+    const clientSecret = value(env, 'CLIENT_SECRET');
+
+    const port = integer(env, 'APP_PORT', 7777, 1, 65535, problems);
+    const appUrlRaw = value(env, 'APP_URL') ?? 'http://localhost';
+    let host = 'localhost';
+    let origin = `http://localhost:${port}`;
+    try {
+        const url = new URL(appUrlRaw);
+        host = url.hostname;
+        if (url.protocol !== 'http:') {
+            problems.push(`APP_URL must start with http:// (this app serves plain HTTP on loopback; got "${appUrlRaw}")`);
+        } else if (!isLoopbackHost(url.hostname)) {
+            problems.push(`APP_URL must be http://localhost or http://127.0.0.1: the app listens on loopback only (got "${appUrlRaw}")`);
+        } else if (url.port !== '' && Number(url.port) !== port) {
+            problems.push(`APP_URL has port ${url.port} but APP_PORT is ${port}: put the port in APP_PORT only`);
+        } else if (url.pathname !== '/' || url.search || url.hash || url.username) {
+            problems.push(`APP_URL must be a bare origin such as http://localhost, without a path (got "${appUrlRaw}")`);
+        }
+        url.port = String(port);
+        origin = url.origin;
+    } catch {
+        problems.push(`APP_URL must be a URL such as http://localhost (got "${appUrlRaw}")`);
+    }
+
+    const productionUrl = baseUrl(env, 'BASE_SALESFORCE_PRODUCTION_URL', 'https://login.salesforce.com', problems);
+    const sandboxUrl = baseUrl(env, 'BASE_SALESFORCE_SANDBOX_URL', 'https://test.salesforce.com', problems);
+    const authorizePath = path(env, 'AUTHORIZE_URL', '/services/oauth2/authorize', problems);
+    const tokenPath = path(env, 'TOKEN_URL', '/services/oauth2/token', problems);
+    const httpTimeoutMs = integer(env, 'HTTP_TIMEOUT_MS', 10000, 100, 600000, problems);
+
+    let apiVersion = value(env, 'API_VERSION');
+    if (apiVersion !== undefined) {
+        const m = /^v?(\d{2,3})(?:\.0)?$/.exec(apiVersion);
+        if (m) apiVersion = `${m[1]}.0`;
+        else problems.push(`API_VERSION must look like 66.0 (got "${apiVersion}")`);
+    }
+    const scope = optional(problems, () => parseScope(value(env, 'SCOPE'), 'SCOPE'));
+    const prompt = optional(problems, () => parsePrompt(value(env, 'PROMPT'), 'PROMPT'));
+
+    if (problems.length > 0 || !clientId) throw new ConfigError(problems);
+
+    return Object.freeze({
+        clientId,
+        clientSecret,
+        origin,
+        host,
+        port,
+        callbackUrl: new URL('/callback', origin).href,
+        productionUrl,
+        sandboxUrl,
+        authorizePath,
+        tokenPath,
+        httpTimeoutMs,
+        apiVersion,
+        scope,
+        prompt,
+    });
+}

@@ -1,0 +1,39 @@
+// `npm run demo`: the whole login against the built-in Salesforce simulator. No org and no .env needed.
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { bindLoopback } from './serve.js';
+import { startSimulator } from './simulator.js';
+
+const CLIENT_ID = '3MVG9SIMULATED.CONSUMER.KEY';
+const CLIENT_SECRET = 'SIMULATED-CONSUMER-SECRET';
+
+const preferredPort = Number(process.env.APP_PORT ?? 7777);
+let bound = await bindLoopback('localhost', preferredPort).catch(() => undefined);
+if (!bound) {
+    console.log(`Port ${preferredPort} is busy; the demo uses a free port instead.`);
+    bound = await bindLoopback('localhost', 0);
+}
+const simulator = await startSimulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+const config = {
+    ...loadConfig({
+        CLIENT_ID,
+        CLIENT_SECRET,
+        APP_URL: 'http://localhost',
+        APP_PORT: String(bound.port),
+        BASE_SALESFORCE_PRODUCTION_URL: simulator.urls.production,
+        BASE_SALESFORCE_SANDBOX_URL: simulator.urls.sandbox,
+    }),
+    simulation: { myDomainUrl: simulator.urls.mydomain },
+};
+simulator.settings.callbackUrls = [config.callbackUrl];
+bound.server.on('request', createApp(config));
+
+console.log('sf-oauth-auth demo: the Salesforce org is simulated on this machine.');
+console.log(`Open ${config.origin} (http://127.0.0.1:${bound.port} works too) and log in with any username.`);
+console.log(`Simulated login hosts: production ${simulator.urls.production}, sandbox ${simulator.urls.sandbox}, My Domain ${simulator.urls.mydomain}`);
+console.log('Stop with Control-C.');
+
+process.on('SIGINT', () => {
+    void simulator.close().then(() => process.exit(0));
+    bound.server.close();
+});

@@ -1,0 +1,65 @@
+// The app's whole error vocabulary. Every failure a person can meet becomes one of these codes,
+// and the one error handler turns it into a page with the status from this table.
+export const ERROR_STATUS = {
+    bad_request: 400,
+    unknown_host: 421,
+    not_same_origin: 403,
+    not_found: 404,
+    method_not_allowed: 405,
+    too_large: 413,
+    // /callback, checked in this order (duplicates, iss, state, error, code)
+    malformed_response: 400,
+    issuer_mismatch: 400,
+    missing_state: 400,
+    no_login_in_progress: 400,
+    state_mismatch: 400,
+    state_already_used: 400,
+    login_expired: 400,
+    wrong_address: 400,
+    authorization_error: 400,
+    missing_code: 400,
+    unsupported_response: 400,
+    // Calls from this app to Salesforce
+    salesforce_error: 502,
+    bad_response: 502,
+    signature_invalid: 502,
+    untrusted_url: 502,
+    unreachable: 502,
+    timeout: 504,
+    // The page a result lives on is gone (expired, evicted, or another browser's)
+    result_not_found: 404,
+    internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** What Salesforce said, as `error` and `error_description`. */
+export interface SalesforceError {
+    error: string;
+    description?: string;
+    httpStatus?: number;
+}
+
+export class AppError extends Error {
+    readonly code: ErrorCode;
+    readonly status: number;
+    readonly salesforce?: SalesforceError;
+
+    constructor(code: ErrorCode, message: string, options: { salesforce?: SalesforceError; cause?: unknown } = {}) {
+        super(message, { cause: options.cause });
+        this.name = this.constructor.name;
+        this.code = code;
+        this.status = ERROR_STATUS[code];
+        this.salesforce = options.salesforce;
+    }
+}
+
+export class ConfigError extends Error {
+    readonly problems: readonly string[];
+
+    constructor(problems: string[]) {
+        super(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        this.name = this.constructor.name;
+        this.problems = problems;
+    }
+}

@@ -1,0 +1,279 @@
+// What each error Salesforce returns in this flow usually means, and the exact fix: one table, from
+// salesforce-oauth.md §7 and the error list in §1. The error page shows the code and description Salesforce
+// sent, then the matching row's cause and steps. Unknown codes get no row: the page still shows code and text.
+import type { SalesforceError } from './errors.js';
+
+export interface FixContext {
+    callbackUrl: string;
+    /** The login host the failed login or call used, when known. */
+    loginHost?: string;
+}
+
+export interface Fix {
+    cause: string;
+    steps: string[];
+}
+
+interface Row {
+    error: string;
+    /** Matches error_description; a row without one matches any description of that code. */
+    description?: RegExp;
+    explain(ctx: FixContext): Fix;
+}
+
+const TAKES_TIME = 'Changes to a Connected App or External Client App can take up to 10 minutes to take effect.';
+const APP_SETTINGS = 'Setup → App Manager → your app → Edit (External Client Apps: Settings → OAuth Settings)';
+const POLICIES = 'Setup → App Manager → your app → Manage → Edit Policies (External Client Apps: Policies)';
+
+function realmHint(ctx: FixContext): string {
+    const where = ctx.loginHost ? ` This login used ${ctx.loginHost}.` : '';
+    return `Pick the environment the org really is: Sandbox for a sandbox (test.salesforce.com), Production or Dev for a production or Developer Edition org (login.salesforce.com), Custom for its My Domain.${where}`;
+}
+
+export const FIXES: readonly Row[] = [
+    {
+        error: 'redirect_uri_mismatch',
+        explain: (ctx) => ({
+            cause: 'The callback URL this app sent is not byte-for-byte one of the Callback URLs registered on the app.',
+            steps: [
+                `In ${APP_SETTINGS}, set Callback URL to exactly ${ctx.callbackUrl}`,
+                'localhost and 127.0.0.1 are different to Salesforce, and so are the port, http vs https and a trailing slash. If you changed APP_URL or APP_PORT, register the new URL.',
+                TAKES_TIME,
+            ],
+        }),
+    },
+    {
+        error: 'invalid_client_id',
+        explain: (ctx) => ({
+            cause: 'Salesforce does not know this consumer key on this login host: it is mistyped, the app is brand new or just edited, or the app lives in another org.',
+            steps: [
+                `Copy the Consumer Key from ${APP_SETTINGS} → Manage Consumer Details into CLIENT_ID in .env, then restart.`,
+                TAKES_TIME,
+                realmHint(ctx),
+            ],
+        }),
+    },
+    {
+        error: 'invalid_client',
+        description: /must be installed/i,
+        explain: () => ({
+            cause: 'Since September 2025 Salesforce blocks connected apps that are not installed in the org.',
+            steps: [
+                'Setup → Connected Apps OAuth Usage → find the app → Install.',
+                'Or give the user the permission "Approve Uninstalled Connected Apps" (System Administrators have it).',
+            ],
+        }),
+    },
+    {
+        error: 'invalid_client',
+        explain: () => ({
+            cause: 'The consumer secret is wrong or missing while the app requires one ("Require Secret for Web Server Flow").',
+            steps: [
+                `Copy the Consumer Secret from ${APP_SETTINGS} → Manage Consumer Details into CLIENT_SECRET in .env, then restart.`,
+                'To use the app as a public client with PKCE and no secret, leave CLIENT_SECRET empty and untick "Require Secret for Web Server Flow" (and "Require Secret for Refresh Token Flow").',
+                TAKES_TIME,
+            ],
+        }),
+    },
+    {
+        error: 'invalid_grant',
+        description: /expired authorization code/i,
+        explain: () => ({
+            cause: 'The authorization code was already used, or more than 15 minutes passed between login and exchange.',
+            steps: ['Start the login again from the first page and finish it within 15 minutes.'],
+        }),
+    },
+    {
+        error: 'invalid_grant',
+        description: /authentication failure/i,
+        explain: (ctx) => ({
+            cause: 'The code was redeemed in another realm than the one that issued it (a sandbox code at login.salesforce.com, or the reverse), or the user cannot log in.',
+            steps: [realmHint(ctx), 'Check that the user is active and can log in to the org in a browser.'],
+        }),
+    },
+    {
+        error: 'invalid_grant',
+        description: /code verifier/i,
+        explain: () => ({
+            cause: 'The PKCE code_verifier did not match the code_challenge of this login.',
+            steps: [
+                'Start the login again in this browser: each login has its own verifier, kept by this app.',
+                'If it keeps happening, check that nothing between the app and Salesforce rewrites AUTHORIZE_URL or TOKEN_URL.',
+            ],
+        }),
+    },
+    {
+        error: 'invalid_grant',
+        description: /expired access\/refresh token/i,
+        explain: () => ({
+            cause: 'The refresh token was revoked or expired under the app\'s Refresh Token Policy (or replaced by rotation).',
+            steps: [
+                'Log in again to get a new refresh token.',
+                `To keep refresh tokens longer, set Refresh Token Policy in ${POLICIES} (for example "Refresh token is valid until revoked").`,
+            ],
+        }),
+    },
+    {
+        error: 'invalid_grant',
+        description: /ip restricted|login hours/i,
+        explain: () => ({
+            cause: 'The user\'s profile does not allow a login from this IP address or at this hour.',
+            steps: [
+                'Check Login IP Ranges and Login Hours on the user\'s profile.',
+                `Or set IP Relaxation to "Relax IP restrictions" in ${POLICIES}.`,
+            ],
+        }),
+    },
+    {
+        error: 'invalid_grant',
+        description: /approved this consumer/i,
+        explain: () => ({
+            cause: 'The user has not approved this app, and it is not pre-authorized for them.',
+            steps: [
+                `In ${POLICIES}, set Permitted Users to "Admin approved users are pre-authorized", then add the user's profile or permission set under Manage Profiles / Manage Permission Sets.`,
+            ],
+        }),
+    },
+    {
+        error: 'invalid_grant',
+        explain: (ctx) => ({
+            cause: 'Salesforce refused the grant: usually a used or expired code, a realm mix-up, or a user who cannot log in.',
+            steps: ['Start the login again.', realmHint(ctx)],
+        }),
+    },
+    {
+        error: 'invalid_request',
+        description: /code challenge/i,
+        explain: () => ({
+            cause: 'The app or org requires PKCE and the authorize request arrived without a code_challenge.',
+            steps: [
+                'This app always sends an S256 code_challenge: check that AUTHORIZE_URL is /services/oauth2/authorize and that nothing in between strips parameters.',
+            ],
+        }),
+    },
+    {
+        error: 'invalid_request',
+        explain: () => ({
+            cause: 'Salesforce found the request malformed (for example not over https, or a parameter it did not accept).',
+            steps: ['Check that BASE_SALESFORCE_* URLs start with https:// and that AUTHORIZE_URL and TOKEN_URL are the defaults.'],
+        }),
+    },
+    {
+        error: 'OAUTH_APP_ACCESS_DENIED',
+        explain: () => ({
+            cause: 'The app admits only pre-authorized users, and this user\'s profile or permission set is not assigned to it.',
+            steps: [
+                'Setup → App Manager → your app → Manage → Manage Profiles (or Manage Permission Sets) → add the user\'s profile, for example "Service API User".',
+                `Or in ${POLICIES} set Permitted Users to "All users may self-authorize".`,
+                TAKES_TIME,
+            ],
+        }),
+    },
+    {
+        error: 'invalid_app_access',
+        explain: () => ({
+            cause: 'The user is not admin approved to access this app.',
+            steps: [
+                'Setup → App Manager → your app → Manage → Manage Profiles (or Manage Permission Sets) → add the user\'s profile or permission set.',
+            ],
+        }),
+    },
+    {
+        error: 'OAUTH_APP_BLOCKED',
+        explain: () => ({
+            cause: 'An administrator blocked this app in the org.',
+            steps: ['Setup → Connected Apps OAuth Usage → find the app → Unblock.'],
+        }),
+    },
+    {
+        error: 'OAUTH_EC_APP_NOT_FOUND',
+        explain: (ctx) => ({
+            cause: 'No External Client App with this consumer key is available in the org you logged in to.',
+            steps: [
+                'Check CLIENT_ID against the External Client App\'s consumer key, and that the app is enabled in this org.',
+                realmHint(ctx),
+            ],
+        }),
+    },
+    {
+        error: 'invalid_scope',
+        explain: () => ({
+            cause: 'A requested scope is not among the app\'s Selected OAuth Scopes (often refresh_token or openid).',
+            steps: [
+                `Add the scope in ${APP_SETTINGS} → Selected OAuth Scopes (for this tool: api, refresh_token/offline_access, web), or`,
+                'remove it from the Scope field or from SCOPE in .env (empty means every scope the app has).',
+                TAKES_TIME,
+            ],
+        }),
+    },
+    {
+        error: 'unsupported_grant_type',
+        explain: () => ({
+            cause: 'Salesforce did not see grant_type: usually the token request went to http:// and was redirected, which drops the body.',
+            steps: ['Make BASE_SALESFORCE_PRODUCTION_URL and BASE_SALESFORCE_SANDBOX_URL start with https:// and keep TOKEN_URL=/services/oauth2/token.'],
+        }),
+    },
+    {
+        error: 'unsupported_response_type',
+        explain: () => ({
+            cause: 'The authorize endpoint did not accept response_type=code.',
+            steps: ['Keep AUTHORIZE_URL=/services/oauth2/authorize.'],
+        }),
+    },
+    {
+        error: 'redirect_uri_missing',
+        explain: (ctx) => ({
+            cause: 'The authorize request reached Salesforce without a redirect_uri.',
+            steps: [`Keep AUTHORIZE_URL=/services/oauth2/authorize; this app sends ${ctx.callbackUrl}.`],
+        }),
+    },
+    {
+        error: 'access_denied',
+        explain: () => ({
+            cause: 'The person logging in clicked Deny on the approval page (or an admin policy refused access).',
+            steps: ['Start again and click Allow.', `To skip the approval page, pre-authorize the user in ${POLICIES}.`],
+        }),
+    },
+    {
+        error: 'inactive_user',
+        explain: () => ({
+            cause: 'The user is inactive or frozen.',
+            steps: ['Setup → Users → activate (or unfreeze) the user, or log in as another user.'],
+        }),
+    },
+    {
+        error: 'inactive_org',
+        explain: () => ({
+            cause: 'The org is locked, closed or suspended (trial and Developer Edition orgs expire when unused).',
+            steps: ['Log in to the org in a browser to see its status, or use another org.'],
+        }),
+    },
+    {
+        error: 'rate_limit_exceeded',
+        explain: () => ({
+            cause: 'This user has logged in too many times in the last hour.',
+            steps: ['Wait an hour, or log in as another user.'],
+        }),
+    },
+    {
+        error: 'immediate_unsuccessful',
+        explain: () => ({
+            cause: 'An immediate (no-prompt) login was asked for, but the user was not logged in or had not approved the app.',
+            steps: ['Start again without immediate login.'],
+        }),
+    },
+    {
+        error: 'OAUTH_APPROVAL_ERROR_GENERIC',
+        explain: () => ({
+            cause: 'Salesforce could not complete the approval; API-only integration users cannot approve apps in the browser.',
+            steps: [`Pre-authorize the user's profile or permission set in ${POLICIES}, then log in again.`],
+        }),
+    },
+];
+
+export function explain(error: SalesforceError, ctx: FixContext): Fix | undefined {
+    const row = FIXES.find(
+        (r) => r.error === error.error && (!r.description || r.description.test(error.description ?? '')),
+    );
+    return row?.explain(ctx);
+}

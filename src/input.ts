@@ -1,0 +1,137 @@
+// Validation of what a person types into the login form (and the matching .env defaults).
+// Each function returns the clean value or throws an AppError with a message fit for the page.
+import { isIP } from 'node:net';
+import { AppError } from './errors.js';
+
+export const ENVIRONMENTS = ['Production', 'Sandbox', 'Dev', 'Custom'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** `Dev` is a Developer Edition org: it logs in at the production host, as in the tutorial. */
+export function parseEnvironment(raw: string | undefined): Environment {
+    if (raw === undefined || raw.trim() === '') {
+        throw new AppError('bad_request', 'Choose an environment: Production, Sandbox, Dev or Custom (My Domain).');
+    }
+    const found = ENVIRONMENTS.find((e) => e.toLowerCase() === raw.trim().toLowerCase());
+    if (!found) {
+        throw new AppError(
+            'bad_request',
+            `Unknown environment "${raw.slice(0, 40)}": choose Production, Sandbox, Dev or Custom.`,
+        );
+    }
+    return found;
+}
+
+// Login hosts Salesforce serves My Domain and Experience Cloud logins from (sfdx-core's sfdcUrl.ts,
+// salesforce-oauth.md §6). `.my.salesforce.com` covers the partitioned forms too:
+// `.sandbox.`, `.develop.`, `.scratch.`, `.demo.`, `.patch.`, `.trailblaze.`, `.free.`.
+export const MY_DOMAIN_SUFFIXES = [
+    '.my.salesforce.com',
+    '.my.salesforce.mil',
+    '.my-salesforce.com',
+    '.my.site.com',
+    '.my.sfcrmproducts.cn',
+] as const;
+
+// Hosts people copy from the browser's address bar that are not login hosts, and the one that is.
+const LOOKALIKE_SUFFIXES: ReadonlyArray<[string, string]> = [
+    ['.lightning.force.com', '.my.salesforce.com'],
+    ['.my.salesforce-setup.com', '.my.salesforce.com'],
+];
+
+const LABEL = /^(?!-)(?!xn--)[a-z0-9-]{1,63}(?<!-)$/;
+
+function notMyDomain(detail: string): AppError {
+    return new AppError(
+        'bad_request',
+        `That is not a Salesforce My Domain host: ${detail} Enter it like acme.my.salesforce.com or ` +
+            `acme--dev.sandbox.my.salesforce.com (Setup → My Domain shows yours).`,
+    );
+}
+
+/** Accepts `acme.my.salesforce.com` or `https://acme.my.salesforce.com/`; returns the lowercased host. */
+export function parseMyDomain(raw: string | undefined): string {
+    const input = (raw ?? '').trim();
+    if (input === '') {
+        throw new AppError('bad_request', 'Enter your My Domain host, for example acme.my.salesforce.com.');
+    }
+    if (input.length > 300) throw notMyDomain('it is too long.');
+    if (/[\u0000-\u001f\u007f-\u009f\s]/.test(input)) throw notMyDomain('it contains spaces or control characters.');
+
+    let host = input.toLowerCase();
+    if (host.startsWith('https://')) {
+        host = host.slice('https://'.length);
+        if (host.endsWith('/')) host = host.slice(0, -1);
+    } else if (host.startsWith('http://')) {
+        throw notMyDomain('Salesforce logins need https://, not http://.');
+    } else if (host.includes('://') || /^[a-z][a-z0-9+.-]*:(?!\d)/.test(host)) {
+        throw notMyDomain('only https:// addresses are accepted.');
+    }
+
+    if (host.includes('@') || host.includes('\\')) throw notMyDomain('it must not contain "@" or "\\".');
+    if (/[/?#]/.test(host)) throw notMyDomain('enter the host only, without a path, query or fragment.');
+    if (host.includes(':') || host.startsWith('[')) throw notMyDomain('enter the host without a port.');
+    if (isIP(host) !== 0 || /^[0-9.]+$/.test(host)) throw notMyDomain('IP addresses are not login hosts.');
+    if (host === 'localhost' || host.endsWith('.localhost')) throw notMyDomain('localhost is not a login host.');
+    if (host.endsWith('.')) throw notMyDomain('remove the trailing dot.');
+    const labels = host.split('.');
+    if (host.length > 253 || !labels.every((l) => LABEL.test(l))) {
+        throw notMyDomain('it is not a valid host name (letters, digits and hyphens; no punycode).');
+    }
+
+    for (const [lookalike, login] of LOOKALIKE_SUFFIXES) {
+        if (host.endsWith(lookalike) && host.length > lookalike.length) {
+            const suggestion = host.slice(0, -lookalike.length) + login;
+            throw new AppError(
+                'bad_request',
+                `${host} is the address of Salesforce pages, not a login host. Use ${suggestion} instead.`,
+            );
+        }
+    }
+    if (host === 'login.salesforce.com' || host === 'test.salesforce.com') {
+        throw new AppError(
+            'bad_request',
+            `${host} is not a My Domain: choose ${host.startsWith('test') ? 'Sandbox' : 'Production'} instead.`,
+        );
+    }
+    // The suffix must end the host and have a label before it, so `acme.my.salesforce.com.evil.com` fails.
+    if (!MY_DOMAIN_SUFFIXES.some((s) => host.endsWith(s) && host.length > s.length)) {
+        throw notMyDomain(`${host} does not end in ${MY_DOMAIN_SUFFIXES.join(', ')}.`);
+    }
+    return host;
+}
+
+// RFC 6749 §3.3 scope-token characters; Salesforce's own scopes are lowercase words with underscores.
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
+
+/** Space-separated scopes; empty means "the scopes configured on the app". */
+export function parseScope(raw: string | undefined, name = 'scope'): string | undefined {
+    const tokens = (raw ?? '').trim().split(/ +/).filter(Boolean);
+    if (tokens.length === 0) return undefined;
+    if (tokens.length > 30 || !tokens.every((t) => SCOPE_TOKEN.test(t))) {
+        throw new AppError(
+            'bad_request',
+            `The ${name} must be scope names separated by spaces, such as "api refresh_token web".`,
+        );
+    }
+    return [...new Set(tokens)].join(' ');
+}
+
+const PROMPTS = ['login', 'consent', 'select_account'];
+
+export function parsePrompt(raw: string | undefined, name = 'prompt'): string | undefined {
+    const values = (raw ?? '').trim().split(/ +/).filter(Boolean);
+    if (values.length === 0) return undefined;
+    if (!values.every((v) => PROMPTS.includes(v))) {
+        throw new AppError('bad_request', `The ${name} must be one or more of: ${PROMPTS.join(', ')}.`);
+    }
+    return [...new Set(values)].join(' ');
+}
+
+export function parseLoginHint(raw: string | undefined): string | undefined {
+    const hint = (raw ?? '').trim();
+    if (hint === '') return undefined;
+    if (hint.length > 254 || /[\u0000-\u001f\u007f-\u009f\s]/.test(hint)) {
+        throw new AppError('bad_request', 'The login hint must be a username (an email-like value) without spaces.');
+    }
+    return hint;
+}

@@ -1,0 +1,42 @@
+// The entry point of `npm start`: reads .env, checks the configuration, serves on loopback.
+import dotenv from 'dotenv';
+import { createApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import { ConfigError } from './errors.js';
+import { bindLoopback } from './serve.js';
+
+// Values already in the process environment win over .env.
+dotenv.config({ quiet: true });
+
+let config: Config;
+try {
+    config = loadConfig(process.env);
+} catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`sf-oauth-auth cannot start.\n${err.message}\n\nCopy .env.example to .env and fill it in (see README.md, "Configuration").`);
+    process.exit(1);
+}
+
+try {
+    const { server } = await bindLoopback(config.host, config.port);
+    server.on('request', createApp(config));
+    console.log(`sf-oauth-auth is running: open ${config.origin}`);
+    console.log(`Callback URL to register in your Connected App or External Client App: ${config.callbackUrl}`);
+    console.log(
+        config.clientSecret
+            ? 'Confidential client: CLIENT_SECRET is sent in the token request and verifies the response signature.'
+            : 'Public client: no CLIENT_SECRET, so PKCE alone protects the code (untick "Require Secret for Web Server Flow").',
+    );
+    console.log('Stop with Control-C.');
+} catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+        console.error(
+            `sf-oauth-auth cannot listen on port ${config.port}: ${code === 'EADDRINUSE' ? 'another program is using it' : 'permission denied'}.\n` +
+                `Stop that program or set APP_PORT to a free port in .env. If you change APP_PORT, the callback URL changes too: ` +
+                `register ${config.origin.replace(/:\d+$/, '')}:<new port>/callback in Salesforce.`,
+        );
+        process.exit(1);
+    }
+    throw err;
+}
