@@ -1,0 +1,206 @@
+// Test harness: the real app and the real simulator, each on a random loopback port, and a small
+// cookie-keeping client that walks the login the way a browser does. Nothing of the app is stubbed.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { CookieJar } from 'tough-cookie';
+import { createApp } from '../src/app.js';
+import { loadConfig, type Config, type Env } from '../src/config.js';
+import { bindLoopback } from '../src/serve.js';
+import { startSimulator, type Simulator, type SimulatorSettings } from '../src/simulator.js';
+import { DEFAULT_LIMITS, type StoreLimits } from '../src/store.js';
+
+export const CLIENT_ID = '3MVG9TEST.CONSUMER.KEY';
+// Greppable sentinels: no log line and no page that should not show them may contain them.
+export const SECRET = 'SENTINEL-SECRET-7f3a';
+
+export interface Stack {
+    config: Config;
+    sim: Simulator;
+    origin: string;
+    port: number;
+    logs: string[];
+    close(): Promise<void>;
+}
+
+export interface StackOptions {
+    env?: Env;
+    sim?: Partial<SimulatorSettings>;
+    limits?: Partial<StoreLimits>;
+    /** No CLIENT_SECRET: the app acts as a public PKCE client. */
+    publicClient?: boolean;
+    appHost?: 'localhost' | '127.0.0.1';
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+    const host = options.appHost ?? 'localhost';
+    const { server, port } = await bindLoopback(host, 0);
+    const sim = await startSimulator({
+        clientId: CLIENT_ID,
+        clientSecret: SECRET,
+        requireSecret: !options.publicClient,
+        ...options.sim,
+    });
+    const config = {
+        ...loadConfig({
+            CLIENT_ID,
+            CLIENT_SECRET: options.publicClient ? undefined : SECRET,
+            APP_URL: `http://${host}`,
+            APP_PORT: String(port),
+            BASE_SALESFORCE_PRODUCTION_URL: sim.urls.production,
+            BASE_SALESFORCE_SANDBOX_URL: sim.urls.sandbox,
+            HTTP_TIMEOUT_MS: '1500',
+            ...options.env,
+        }),
+        simulation: { myDomainUrl: sim.urls.mydomain },
+    };
+    sim.settings.callbackUrls = [config.callbackUrl];
+    const logs: string[] = [];
+    server.on('request', createApp(config, { log: (line) => logs.push(line), limits: { ...DEFAULT_LIMITS, ...options.limits } }));
+    return {
+        config,
+        sim,
+        origin: config.origin,
+        port,
+        logs,
+        async close() {
+            await new Promise<void>((resolve) => {
+                server.close(() => resolve());
+                server.closeAllConnections();
+            });
+            await sim.close();
+        },
+    };
+}
+
+export interface Reply {
+    status: number;
+    headers: Headers;
+    body: string;
+    location?: string;
+}
+
+/** A browser stand-in: keeps cookies per origin, follows nothing by itself, sends Sec-Fetch-Site like Chromium. */
+export class Browser {
+    readonly jar = new CookieJar();
+
+    async request(
+        url: string,
+        init: { method?: string; form?: Record<string, string> | URLSearchParams; headers?: Record<string, string> } = {},
+    ): Promise<Reply> {
+        const headers: Record<string, string> = { ...init.headers };
+        const cookie = await this.jar.getCookieString(url);
+        if (cookie) headers.cookie = cookie;
+        let body: string | undefined;
+        if (init.form) {
+            body = new URLSearchParams(init.form as Record<string, string>).toString();
+            headers['content-type'] = 'application/x-www-form-urlencoded';
+        }
+        const res = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+        for (const c of res.headers.getSetCookie()) await this.jar.setCookie(c, url);
+        const location = res.headers.get('location') ?? undefined;
+        return {
+            status: res.status,
+            headers: res.headers,
+            body: await res.text(),
+            location: location ? new URL(location, url).href : undefined,
+        };
+    }
+
+    /** A form post from the app's own page: Chromium sends `Origin: null` and `Sec-Fetch-Site: same-origin`. */
+    post(url: string, form: Record<string, string> | URLSearchParams, headers: Record<string, string> = {}) {
+        return this.request(url, { form, headers: { origin: 'null', 'sec-fetch-site': 'same-origin', ...headers } });
+    }
+}
+
+export interface LoginSteps {
+    authorizeUrl: URL;
+    callbackUrl: string;
+    code?: string;
+    callback: Reply;
+    resultUrl?: string;
+    result?: Reply;
+}
+
+/** Starts a login and stops at the simulator's login page. */
+export async function startLogin(stack: Stack, browser: Browser, form: Record<string, string> = { sf_env: 'Production' }) {
+    const login = await browser.post(`${stack.origin}/login`, form);
+    assert.equal(login.status, 302, `POST /login answered ${login.status}: ${login.body.slice(0, 300)}`);
+    const authorizeUrl = new URL(login.location!);
+    const page = await browser.request(authorizeUrl.href);
+    assert.equal(page.status, 200, `authorize answered ${page.status}: ${page.body.slice(0, 300)}`);
+    const request = /name="request" value="([a-f0-9]+)"/.exec(page.body)?.[1];
+    assert.ok(request, 'the simulator login page has a request id');
+    return { authorizeUrl, request };
+}
+
+/** Clicks Log In (or Deny) on the simulator and returns the callback URL it redirects to, without visiting it. */
+export async function decide(browser: Browser, authorizeUrl: URL, request: string, decision: 'allow' | 'deny' = 'allow', username = 'api.user@test.not') {
+    const reply = await browser.request(`${authorizeUrl.origin}/services/oauth2/authorize/decision`, {
+        form: { request, decision, username },
+    });
+    assert.equal(reply.status, 302);
+    return reply.location!;
+}
+
+/** The whole login, as a person would click through it; stops after the result page (or the error page). */
+export async function fullLogin(
+    stack: Stack,
+    browser: Browser,
+    form: Record<string, string> = { sf_env: 'Production' },
+    username = 'api.user@test.not',
+): Promise<LoginSteps> {
+    const { authorizeUrl, request } = await startLogin(stack, browser, form);
+    const callbackUrl = await decide(browser, authorizeUrl, request, 'allow', username);
+    const code = new URL(callbackUrl).searchParams.get('code') ?? undefined;
+    const callback = await browser.request(callbackUrl);
+    if (callback.status !== 303) return { authorizeUrl, callbackUrl, code, callback };
+    const result = await browser.request(callback.location!);
+    return { authorizeUrl, callbackUrl, code, callback, resultUrl: callback.location, result };
+}
+
+/** A request with any Host header, which fetch() does not allow. */
+export function rawRequest(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+        const req = http.request(
+            { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers },
+            (res) => {
+                let body = '';
+                res.setEncoding('utf8');
+                res.on('data', (d: string) => (body += d));
+                res.on('end', () => {
+                    const headers = new Headers();
+                    for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+                    resolve({ status: res.statusCode ?? 0, headers, body, location: res.headers.location });
+                });
+            },
+        );
+        req.on('error', reject);
+        req.end(options.body);
+    });
+}
+
+/** Every page of the app sends these; error pages and token pages must not be cached. */
+export function assertSafeHeaders(reply: Reply): void {
+    assert.equal(reply.headers.get('cache-control'), 'no-store');
+    assert.equal(reply.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(reply.headers.get('x-content-type-options'), 'nosniff');
+    assert.match(reply.headers.get('content-security-policy') ?? '', /default-src 'none'.*script-src 'self'/);
+    assert.equal(reply.headers.get('x-powered-by'), null);
+}
+
+/** The page's main message, for assertions on what a person reads. */
+export function text(html: string): string {
+    return html
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/&#39;/g, "'")
+        .replace(/&#34;|&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&')
+        .replace(/\s+/g, ' ');
+}
+
+export function accessTokenOf(html: string): string | undefined {
+    const m = /<code id="access-token">([^<]*)<\/code>/.exec(html);
+    return m ? m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&') : undefined;
+}

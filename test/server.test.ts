@@ -1,0 +1,63 @@
+// `npm start` as a person runs it: start-up validation, the port-taken message, the URLs it prints (issue 2, item 5).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { bindLoopback } from '../src/serve.js';
+
+const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+
+/** Runs the server entry in an empty folder (so no developer .env is read) until it exits or prints `until`. */
+function run(env: Record<string, string>, until?: RegExp): Promise<{ code: number | null; out: string; err: string }> {
+    return new Promise((resolve) => {
+        const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), SERVER], {
+            cwd: mkdtempSync(join(tmpdir(), 'sfoa-')),
+            env: { PATH: process.env.PATH ?? '', ...env },
+        });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => {
+            out += d;
+            if (until?.test(out)) child.kill('SIGTERM');
+        });
+        child.stderr.on('data', (d) => (err += d));
+        child.on('exit', (code) => resolve({ code, out, err }));
+        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+    });
+}
+
+describe('npm start', () => {
+    it('with CLIENT_ID missing and APP_PORT invalid, prints one message naming both and exits 1 without a stack trace', async () => {
+        const { code, err } = await run({ APP_PORT: 'seventy' });
+        assert.equal(code, 1);
+        assert.match(err, /CLIENT_ID is missing/);
+        assert.match(err, /APP_PORT must be a whole number/);
+        assert.match(err, /Copy \.env\.example to \.env/);
+        assert.doesNotMatch(err, /TypeError|    at /);
+    });
+
+    it('when the port is taken, says so, names APP_PORT and reminds to register the new callback URL', async () => {
+        const { server, port } = await bindLoopback('localhost', 0);
+        try {
+            const { code, err } = await run({ CLIENT_ID: 'abc', APP_PORT: String(port) });
+            assert.equal(code, 1);
+            assert.match(err, new RegExp(`cannot listen on port ${port}: another program is using it`));
+            assert.match(err, /APP_PORT/);
+            assert.match(err, /callback URL changes too/);
+        } finally {
+            server.close();
+        }
+    });
+
+    it('on success, prints the URL to open, the exact callback URL to register and the client type', async () => {
+        const { server, port } = await bindLoopback('localhost', 0);
+        await new Promise((r) => server.close(r));
+        const { out } = await run({ CLIENT_ID: 'abc', APP_PORT: String(port) }, /Stop with Control-C/);
+        assert.match(out, new RegExp(`open http://localhost:${port}\\n`));
+        assert.match(out, new RegExp(`register in your Connected App or External Client App: http://localhost:${port}/callback`));
+        assert.match(out, /Public client: no CLIENT_SECRET/);
+    });
+});

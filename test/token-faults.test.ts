@@ -1,0 +1,77 @@
+// Every way the token endpoint can fail becomes a readable page with the right status, never a stack
+// trace or the raw upstream body, and a code is never retried (security.md §3, rows T1-T15).
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { TokenFault } from '../src/simulator.js';
+import { accessTokenOf, assertSafeHeaders, Browser, fullLogin, startStack, text, type Stack } from './helpers.js';
+
+describe('token endpoint faults', () => {
+    let stack: Stack;
+    before(async () => {
+        stack = await startStack();
+    });
+    after(() => stack.close());
+    beforeEach(() => stack.sim.resetFaults());
+
+    async function failWith(fault: TokenFault) {
+        stack.sim.settings.tokenFault = fault;
+        const exchangesBefore = stack.sim.stats.codeExchanges;
+        const steps = await fullLogin(stack, new Browser());
+        assertSafeHeaders(steps.callback);
+        assert.equal(accessTokenOf(steps.callback.body), undefined);
+        assert.doesNotMatch(steps.callback.body, /at [\w.<>]+ \(|node_modules|AxiosError/, 'no stack trace or raw error');
+        assert.equal(stack.sim.stats.codeExchanges, exchangesBefore + 1, 'the code is exchanged exactly once, never retried');
+        return steps.callback;
+    }
+
+    const cases: Array<[TokenFault, number, RegExp]> = [
+        ['server_error', 502, /with an error \(HTTP 503\)/],
+        ['html', 502, /not a JSON token response/],
+        ['empty', 502, /empty response/],
+        ['invalid_json', 502, /not a JSON token response/],
+        ['not_an_object', 502, /not a JSON token response/],
+        ['no_access_token', 502, /has no access token/],
+        ['non_bearer', 502, /unsupported token type/],
+        ['untrusted_instance', 502, /not an https:\/\/ Salesforce address/],
+        ['reset', 502, /Could not reach Salesforce/],
+        ['oversized', 502, /too large/],
+        ['redirect', 502, /redirect \(HTTP 307\)/],
+        ['hang', 504, /did not answer within 1500 ms/],
+        ['slow_body', 504, /did not answer within 1500 ms/],
+    ];
+    for (const [fault, status, message] of cases) {
+        it(`when the token endpoint answers "${fault}", the callback answers ${status} with a readable page`, async () => {
+            const reply = await failWith(fault);
+            assert.equal(reply.status, status);
+            assert.match(text(reply.body), message);
+        });
+    }
+
+    it('when the token endpoint redirects, the redirect is not followed (the second server gets no request)', async () => {
+        const hits = stack.sim.stats.redirectTrapHits;
+        await failWith('redirect');
+        assert.equal(stack.sim.stats.redirectTrapHits, hits);
+    });
+
+    it('when the token endpoint answers HTML, none of that HTML reaches the page', async () => {
+        const reply = await failWith('html');
+        assert.doesNotMatch(reply.body, /Down for maintenance|alert\(1\)/);
+    });
+
+    it('when Salesforce answers 400 invalid_grant, the page is a 502 naming the error and its description', async () => {
+        stack.sim.settings.tokenError = { status: 400, error: 'invalid_grant', description: 'expired authorization code' };
+        const steps = await fullLogin(stack, new Browser());
+        assert.equal(steps.callback.status, 502);
+        const page = text(steps.callback.body);
+        assert.match(page, /Salesforce refused the code exchange/);
+        assert.match(page, /invalid_grant/);
+        assert.match(page, /expired authorization code/);
+    });
+
+    it('when Salesforce sends markup in error_description, it is shown as text', async () => {
+        stack.sim.settings.tokenError = { status: 400, error: 'invalid_grant', description: '<script>alert(1)</script>' };
+        const steps = await fullLogin(stack, new Browser());
+        assert.doesNotMatch(steps.callback.body, /<script>alert/);
+        assert.match(steps.callback.body, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    });
+});
