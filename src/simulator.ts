@@ -57,6 +57,7 @@ export interface SimulatorStats {
     refreshes: number;
     revokes: number;
     redirectTrapHits: number;
+    versionLookups: number;
     /** The access token minted for each code, to check that each login ends on its own token. */
     tokenForCode: Map<string, string>;
     /** The last token request's form, with secrets replaced by "present". */
@@ -194,6 +195,7 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
         refreshes: 0,
         revokes: 0,
         redirectTrapHits: 0,
+        versionLookups: 0,
         tokenForCode: new Map(),
     };
     const authorizeRequests = new LRUCache<string, AuthorizeRequest>({ max: 50_000, ttl: 30 * 60_000 });
@@ -531,6 +533,7 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
         });
 
         app.get('/services/data/', (_req, res) => {
+            stats.versionLookups += 1;
             res.json(API_VERSIONS);
         });
 

@@ -95,7 +95,7 @@ export class Browser {
             body = new URLSearchParams(init.form as Record<string, string>).toString();
             headers['content-type'] = 'application/x-www-form-urlencoded';
         }
-        const res = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+        const res = await fetch(url, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
         for (const c of res.headers.getSetCookie()) await this.jar.setCookie(c, url);
         const location = res.headers.get('location') ?? undefined;
         return {
@@ -191,6 +191,7 @@ export function assertSafeHeaders(reply: Reply): void {
 /** The page's main message, for assertions on what a person reads. */
 export function text(html: string): string {
     return html
+        .replace(/<\/?(?:code|a|span|strong|em)\b[^>]*>/g, '')
         .replace(/<[^>]+>/g, ' ')
         .replace(/&#39;/g, "'")
         .replace(/&#34;|&quot;/g, '"')

@@ -1,0 +1,296 @@
+// After the login (issue 3): identity, refresh, revoke, a test query, curl and .env lines, My Domain and
+// login options, and the same-origin rule on every action.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import {
+    accessTokenOf,
+    assertSafeHeaders,
+    Browser,
+    fullLogin,
+    SECRET,
+    startStack,
+    text,
+    type Stack,
+} from './helpers.js';
+
+function refreshTokenOf(html: string): string | undefined {
+    return /<code id="refresh-token">([^<]*)<\/code>/.exec(html)?.[1];
+}
+
+describe('after the login', () => {
+    let stack: Stack;
+    before(async () => {
+        stack = await startStack();
+    });
+    after(() => stack.close());
+    beforeEach(() => {
+        stack.sim.resetFaults();
+        stack.sim.settings.rotateRefreshTokens = false;
+    });
+
+    async function loggedIn(form: Record<string, string> = { sf_env: 'Production' }, username = 'api.user@test.not') {
+        const browser = new Browser();
+        const steps = await fullLogin(stack, browser, form, username);
+        assert.equal(steps.result?.status, 200, steps.callback.body.slice(0, 500));
+        return { browser, url: steps.resultUrl!, html: steps.result!.body };
+    }
+
+    it('the result page shows who logged in: username, name, email, user id, org id, user type and the org kind', async () => {
+        const { html } = await loggedIn({ sf_env: 'Production' }, 'ada@example.com');
+        const page = text(html);
+        assert.match(page, /Username ada@example\.com/);
+        assert.match(page, /Name ada \(simulated\)/);
+        assert.match(page, /Email ada@example\.com/);
+        assert.match(page, /User ID 005[0-9a-f]{12}AAA/);
+        assert.match(page, /Organization ID 00D5g000004SimAEAS/);
+        assert.match(page, /User type STANDARD/);
+        assert.match(page, /Org Production/);
+    });
+
+    it('when the identity call fails, the page still shows the token and says why identity is missing', async () => {
+        stack.sim.settings.identityFault = 'server_error';
+        const { html } = await loggedIn();
+        assert.ok(accessTokenOf(html));
+        assert.match(text(html), /Identity is missing: the identity URL answered HTTP 500/);
+    });
+
+    it('the result page shows instance URL, identity URL, issued_at as a date, scopes, token type, environment and host', async () => {
+        const { html } = await loggedIn({ sf_env: 'Sandbox' });
+        const page = text(html);
+        assert.match(page, new RegExp(`Instance URL ${stack.sim.urls.sandbox}`));
+        assert.match(page, /Identity URL http:\/\/127\.0\.0\.1:\d+\/id\/00D1x000000SbxAEAS\/005/);
+        assert.match(page, /Issued at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+        assert.match(page, /Scopes api refresh_token web/);
+        assert.match(page, /Token type Bearer/);
+        assert.match(page, new RegExp(`Environment Sandbox · ${new URL(stack.sim.urls.sandbox).host}`));
+        assert.ok(refreshTokenOf(html));
+    });
+
+    it('Refresh token posts a refresh_token grant to the issuing host and shows the new access token', async () => {
+        const { browser, url, html } = await loggedIn({ sf_env: 'Sandbox' });
+        const reply = await browser.post(`${url}/refresh`, {});
+        assert.equal(reply.status, 303);
+        assert.equal(reply.location, url);
+        assert.equal(stack.sim.stats.lastTokenForm?.grant_type, 'refresh_token');
+        assert.equal(stack.sim.stats.lastTokenRealm, 'sandbox');
+        const page = await browser.request(url);
+        assert.notEqual(accessTokenOf(page.body), accessTokenOf(html));
+        assert.equal(refreshTokenOf(page.body), refreshTokenOf(html), 'without rotation the refresh token stays');
+        assert.match(text(page.body), /Refreshed: a new access token was issued\./);
+    });
+
+    it('with refresh token rotation, the new refresh token is kept and works for the next refresh', async () => {
+        stack.sim.settings.rotateRefreshTokens = true;
+        const { browser, url, html } = await loggedIn();
+        await browser.post(`${url}/refresh`, {});
+        const once = await browser.request(url);
+        assert.notEqual(refreshTokenOf(once.body), refreshTokenOf(html));
+        assert.match(text(once.body), /rotated the refresh token \(the new one is kept\)/);
+        const twice = await browser.post(`${url}/refresh`, {});
+        assert.equal(twice.status, 303, 'a refresh with the rotated token succeeds');
+    });
+
+    it('a refresh that Salesforce refuses gets the code-exchange error page: 502, invalid_grant and its fix', async () => {
+        const { browser, url, html } = await loggedIn();
+        // Revoke the refresh token behind the app's back, as an admin would.
+        await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, { form: { token: refreshTokenOf(html)! } });
+        const reply = await browser.post(`${url}/refresh`, {});
+        assert.equal(reply.status, 502);
+        assertSafeHeaders(reply);
+        const page = text(reply.body);
+        assert.match(page, /invalid_grant/);
+        assert.match(page, /expired access\/refresh token/);
+        assert.match(page, /Refresh Token Policy/);
+    });
+
+    it('without the refresh_token scope, there is no Refresh button but a sentence naming the scope to add', async () => {
+        const { html } = await loggedIn({ sf_env: 'Production', scope: 'api web' });
+        assert.doesNotMatch(html, /\/refresh"/);
+        assert.match(text(html), /No refresh token was issued: add the refresh_token \(or offline_access\) scope/);
+    });
+
+    it('Revoke posts the refresh token to /services/oauth2/revoke, forgets the tokens and says they are revoked', async () => {
+        const { browser, url, html } = await loggedIn();
+        const token = accessTokenOf(html)!;
+        const before = stack.sim.stats.revokes;
+        const reply = await browser.post(`${url}/revoke`, {});
+        assert.equal(reply.status, 303);
+        assert.equal(stack.sim.stats.revokes, before + 1);
+        const page = await browser.request(url);
+        assert.match(text(page.body), /Tokens revoked/);
+        assert.match(text(page.body), /refresh token and its access tokens are no longer valid/);
+        assert.ok(!page.body.includes(token), 'the token is gone from the page');
+        // Salesforce revokes the access tokens of a revoked refresh token too.
+        const identity = await browser.request(`${stack.sim.urls.production}/services/oauth2/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(identity.status, 403);
+    });
+
+    it('when Salesforce answers the revoke with 400 invalid_token, the page reports it and the tokens are still forgotten', async () => {
+        const { browser, url, html } = await loggedIn();
+        await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, { form: { token: refreshTokenOf(html)! } });
+        await browser.post(`${url}/revoke`, {});
+        const page = await browser.request(url);
+        assert.match(text(page.body), /Salesforce answered invalid_token \(invalid token\)/);
+        assert.match(text(page.body), /Tokens revoked/);
+        assert.equal(accessTokenOf(page.body), undefined);
+    });
+
+    it('Run query runs the prefilled SOQL against the newest API version and shows the Accounts as a table', async () => {
+        const { browser, url, html } = await loggedIn();
+        assert.match(html, /<textarea id="soql" name="soql"[^>]*>SELECT Id, Name FROM Account LIMIT 5<\/textarea>/);
+        const lookups = stack.sim.stats.versionLookups;
+        const reply = await browser.post(`${url}/query`, { soql: 'SELECT Id, Name FROM Account LIMIT 5' });
+        assert.equal(reply.status, 303);
+        assert.equal(reply.location, `${url}#query`);
+        const page = await browser.request(url);
+        assert.match(page.body, /<th scope="col">Id<\/th><th scope="col">Name<\/th>/);
+        assert.match(page.body, /Edge Communications/);
+        assert.match(page.body, /Grand Hotels &amp; Resorts Ltd/);
+        assert.match(text(page.body), /5 records/);
+        await browser.post(`${url}/query`, { soql: 'SELECT Name FROM Account LIMIT 1' });
+        assert.equal(stack.sim.stats.versionLookups, lookups, 'the API version is read once per login, at login');
+    });
+
+    const restErrors: Array<[string, string, RegExp]> = [
+        ['SELECT Id Name FROM', 'MALFORMED_QUERY', /unexpected token/],
+        ['SELECT Id FROM Opportunity', 'INVALID_TYPE', /sObject type 'Opportunity' is not supported/],
+        ['SELECT Id, Revenue FROM Account', 'INVALID_FIELD', /No such column 'Revenue' on entity 'Account'/],
+    ];
+    for (const [soql, code, message] of restErrors) {
+        it(`a query that Salesforce answers with ${code} shows the code and its message`, async () => {
+            const { browser, url } = await loggedIn();
+            await browser.post(`${url}/query`, { soql });
+            const page = text((await browser.request(url)).body);
+            assert.match(page, new RegExp(code));
+            assert.match(page, message);
+        });
+    }
+
+    it('a query with an access token Salesforce no longer accepts shows INVALID_SESSION_ID', async () => {
+        const { browser, url, html } = await loggedIn();
+        await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, { form: { token: accessTokenOf(html)! } });
+        await browser.post(`${url}/query`, { soql: 'SELECT Id FROM Account' });
+        const page = text((await browser.request(url)).body);
+        assert.match(page, /INVALID_SESSION_ID/);
+        assert.match(page, /Session expired or invalid/);
+    });
+
+    it('the result page offers a curl line and .env lines for the same query, with the token and instance URL', async () => {
+        const { html } = await loggedIn();
+        const token = accessTokenOf(html)!;
+        const curl = text(/<code id="curl-line">([^<]*)<\/code>/.exec(html)![1]!);
+        assert.equal(
+            curl,
+            `curl --get '${stack.sim.urls.production}/services/data/v68.0/query' --data-urlencode 'q=SELECT Id, Name FROM Account LIMIT 5' -H 'Authorization: Bearer ${token}'`,
+        );
+        const env = /<code id="env-snippet">([^<]*)<\/code>/.exec(html)![1]!;
+        assert.equal(env, `SF_ACCESS_TOKEN=${token}\nSF_INSTANCE_URL=${stack.sim.urls.production}\nSF_API_VERSION=68.0`);
+    });
+
+    for (const [name, headers] of [
+        ['Sec-Fetch-Site: same-site (another localhost port)', { 'sec-fetch-site': 'same-site', origin: 'http://localhost:3000' }],
+        ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' }],
+        ['no Sec-Fetch-Site and Origin http://localhost:3000', { 'sec-fetch-site': '', origin: 'http://localhost:3000' }],
+        ['no Sec-Fetch-Site and no Origin', { 'sec-fetch-site': '', origin: '' }],
+    ] as const) {
+        it(`refresh, revoke and query from ${name} are refused with 403 and call nothing`, async () => {
+            const { browser, url } = await loggedIn();
+            const calls = stack.sim.stats.tokenRequests + stack.sim.stats.revokes;
+            for (const action of ['refresh', 'revoke', 'query']) {
+                const h: Record<string, string> = {};
+                for (const [k, v] of Object.entries(headers)) if (v) h[k] = v;
+                const reply = await browser.request(`${url}/${action}`, { form: { soql: 'SELECT Id FROM Account' }, headers: h });
+                assert.equal(reply.status, 403, action);
+                assert.match(text(reply.body), /did not come from this app's own page/);
+            }
+            assert.equal(stack.sim.stats.tokenRequests + stack.sim.stats.revokes, calls);
+            assert.ok(accessTokenOf((await browser.request(url)).body), 'the tokens are untouched');
+        });
+    }
+
+    it('an action from the exact app origin without Sec-Fetch-Site (a non-browser client) is accepted', async () => {
+        const { browser, url } = await loggedIn();
+        const reply = await browser.request(`${url}/query`, { form: { soql: 'SELECT Id FROM Account' }, headers: { origin: stack.origin } });
+        assert.equal(reply.status, 303);
+    });
+
+    it('no URL the app sends a browser to contains a token', async () => {
+        const { browser, url, html } = await loggedIn();
+        const tokens = [accessTokenOf(html)!, refreshTokenOf(html)!];
+        const locations = [
+            (await browser.post(`${url}/query`, { soql: 'SELECT Id FROM Account' })).location!,
+            (await browser.post(`${url}/refresh`, {})).location!,
+            (await browser.post(`${url}/revoke`, {})).location!,
+        ];
+        for (const location of locations) for (const t of tokens) assert.ok(!location.includes(t));
+    });
+
+    it('a Custom login with a My Domain goes to that host (simulated) and redeems the code there', async () => {
+        const browser = new Browser();
+        const steps = await fullLogin(stack, browser, { sf_env: 'Custom', my_domain: 'https://Acme--UAT.sandbox.my.salesforce.com/' });
+        assert.equal(steps.authorizeUrl.origin, stack.sim.urls.mydomain);
+        assert.equal(stack.sim.stats.lastTokenRealm, 'mydomain');
+        assert.equal(steps.result?.status, 200);
+        const page = text(steps.result!.body);
+        assert.match(page, /Environment Custom · acme--uat\.sandbox\.my\.salesforce\.com/);
+        assert.match(page, /Org Sandbox/);
+    });
+
+    for (const domain of ['evil.com', 'acme.my.salesforce.com.evil.com', 'http://acme.my.salesforce.com', 'acme.my.salesforce.com:8443', 'x.my.salesforce.com@evil.com', '127.0.0.1', 'localhost']) {
+        it(`a Custom login with "${domain}" is refused with 400 and no redirect`, async () => {
+            const reply = await new Browser().post(`${stack.origin}/login`, { sf_env: 'Custom', my_domain: domain });
+            assert.equal(reply.status, 400);
+            assert.equal(reply.location, undefined);
+            assert.match(text(reply.body), /not a Salesforce My Domain host/);
+        });
+    }
+
+    it('a Custom login with a lightning.force.com host suggests the my.salesforce.com host', async () => {
+        const reply = await new Browser().post(`${stack.origin}/login`, { sf_env: 'Custom', my_domain: 'acme.lightning.force.com' });
+        assert.equal(reply.status, 400);
+        assert.match(text(reply.body), /Use acme\.my\.salesforce\.com instead/);
+    });
+
+    it('scope, prompt and login_hint from the form reach the authorize URL', async () => {
+        const reply = await new Browser().post(`${stack.origin}/login`, {
+            sf_env: 'Production',
+            scope: 'api  web',
+            prompt: 'login consent',
+            login_hint: 'ada@example.com',
+        });
+        const url = new URL(reply.location!);
+        assert.equal(url.searchParams.get('scope'), 'api web');
+        assert.equal(url.searchParams.get('prompt'), 'login consent');
+        assert.equal(url.searchParams.get('login_hint'), 'ada@example.com');
+    });
+
+    it('a scope with characters outside RFC 6749 scope tokens is refused with 400', async () => {
+        const reply = await new Browser().post(`${stack.origin}/login`, { sf_env: 'Production', scope: 'api "web"' });
+        assert.equal(reply.status, 400);
+        assert.match(text(reply.body), /scope names separated by spaces/);
+    });
+
+    it('the pages never contain the consumer secret', async () => {
+        const { browser, url, html } = await loggedIn();
+        const index = await browser.request(`${stack.origin}/`);
+        for (const body of [html, index.body, (await browser.request(url)).body]) assert.ok(!body.includes(SECRET));
+    });
+});
+
+describe('after the login, with .env defaults', () => {
+    it('SCOPE and PROMPT from .env are sent when the form leaves them empty, and API_VERSION skips the version lookup', async () => {
+        const stack = await startStack({ env: { SCOPE: 'api refresh_token', PROMPT: 'login', API_VERSION: '66.0' } });
+        try {
+            const browser = new Browser();
+            const login = await browser.post(`${stack.origin}/login`, { sf_env: 'Production', scope: '', prompt: '' });
+            const url = new URL(login.location!);
+            assert.equal(url.searchParams.get('scope'), 'api refresh_token');
+            assert.equal(url.searchParams.get('prompt'), 'login');
+            const steps = await fullLogin(stack, browser);
+            assert.equal(stack.sim.stats.versionLookups, 0);
+            assert.match(text(steps.result!.body), /v66\.0\/query/);
+        } finally {
+            await stack.close();
+        }
+    });
+});
