@@ -1,0 +1,89 @@
+// Errors that explain themselves (issue 3): every row of the fix table, reached through the simulator
+// the way Salesforce would deliver that error, shows Salesforce's code and description and the fix.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { explain, FIXES } from '../src/fixes.js';
+import { assertSafeHeaders, Browser, fullLogin, startStack, text, type Stack } from './helpers.js';
+
+type Via = 'callback' | 'token';
+// [how Salesforce delivers it, error, error_description, something the fix must say]
+const SAMPLES: Array<[Via, string, string, RegExp]> = [
+    ['token', 'redirect_uri_mismatch', 'redirect_uri must match configuration', /set Callback URL to exactly http:\/\/localhost:\d+\/callback/],
+    ['token', 'invalid_client_id', 'client identifier invalid', /Consumer Key .* into CLIENT_ID/],
+    ['callback', 'invalid_client', 'app must be installed into org', /Connected Apps OAuth Usage → find the app → Install/],
+    ['token', 'invalid_client', 'invalid client credentials', /Consumer Secret .* into CLIENT_SECRET/],
+    ['token', 'invalid_grant', 'expired authorization code', /within 15 minutes/],
+    ['token', 'invalid_grant', 'authentication failure', /Sandbox for a sandbox \(test\.salesforce\.com\)/],
+    ['token', 'invalid_grant', 'invalid code verifier', /each login has its own verifier/],
+    ['token', 'invalid_grant', 'expired access/refresh token', /Refresh Token Policy/],
+    ['token', 'invalid_grant', 'IP restricted or invalid login hours', /Login IP Ranges and Login Hours/],
+    ['token', 'invalid_grant', "user hasn't approved this consumer", /Admin approved users are pre-authorized/],
+    ['token', 'invalid_grant', 'something new', /Start the login again/],
+    ['callback', 'invalid_request', 'missing required code challenge', /always sends an S256 code_challenge/],
+    ['callback', 'invalid_request', 'must use HTTP GET', /start with https:\/\//],
+    ['callback', 'OAUTH_APP_ACCESS_DENIED', 'user is not admin approved to access this app', /Manage Profiles .* "Service API User"/],
+    ['token', 'invalid_app_access', 'user is not admin approved to access this app', /Manage Profiles/],
+    ['callback', 'OAUTH_APP_BLOCKED', 'this app is blocked by admin', /Unblock/],
+    ['callback', 'OAUTH_EC_APP_NOT_FOUND', 'External client app not found', /External Client App's consumer key/],
+    ['callback', 'invalid_scope', 'the requested scope is not allowed', /Selected OAuth Scopes/],
+    ['token', 'unsupported_grant_type', 'grant type not supported', /start with https:\/\//],
+    ['callback', 'unsupported_response_type', 'response type not supported', /AUTHORIZE_URL=\/services\/oauth2\/authorize/],
+    ['callback', 'redirect_uri_missing', 'redirect_uri not provided', /this app sends http:\/\/localhost:\d+\/callback/],
+    ['callback', 'access_denied', 'end-user denied authorization', /click Allow/],
+    ['callback', 'inactive_user', 'inactive user', /activate \(or unfreeze\) the user/],
+    ['callback', 'inactive_org', 'inactive organization', /Log in to the org in a browser/],
+    ['callback', 'rate_limit_exceeded', 'number of logins exceeded', /Wait an hour/],
+    ['callback', 'immediate_unsuccessful', 'immediate unsuccessful', /without immediate login/],
+    ['callback', 'OAUTH_APPROVAL_ERROR_GENERIC', 'An unexpected error has occured during authentication.', /Pre-authorize the user's profile/],
+];
+
+describe('errors that explain themselves', () => {
+    let stack: Stack;
+    before(async () => {
+        stack = await startStack();
+    });
+    after(() => stack.close());
+    beforeEach(() => stack.sim.resetFaults());
+
+    async function errorPage(via: Via, error: string, description: string) {
+        if (via === 'callback') stack.sim.settings.authorizeError = { error, description };
+        else stack.sim.settings.tokenError = { status: 400, error, description };
+        const steps = await fullLogin(stack, new Browser());
+        assert.equal(steps.callback.status, via === 'callback' ? 400 : 502);
+        assertSafeHeaders(steps.callback);
+        return text(steps.callback.body);
+    }
+
+    for (const [via, error, description, expected] of SAMPLES) {
+        it(`${error} / "${description}" (via the ${via}) shows the code, the description, the cause and the fix`, async () => {
+            const page = await errorPage(via, error, description);
+            const fix = explain({ error, description }, { callbackUrl: stack.config.callbackUrl })!;
+            assert.ok(fix, 'the table has a row for it');
+            assert.ok(page.includes(`error ${error}`), 'shows the code');
+            assert.ok(page.includes(description), 'shows the description');
+            assert.ok(page.includes(`Likely cause ${fix.cause}`), 'shows the cause');
+            for (const step of fix.steps) assert.ok(page.includes(step), `shows the step "${step.slice(0, 50)}"`);
+            assert.match(page, expected);
+        });
+    }
+
+    it('every row of the fix table is reached by one of the samples above', () => {
+        for (const row of FIXES) {
+            const hit = SAMPLES.some(([, e, d]) => e === row.error && (!row.description || row.description.test(d)) && explain({ error: e, description: d }, { callbackUrl: '' })?.cause === row.explain({ callbackUrl: '' }).cause);
+            assert.ok(hit, `no sample reaches the row ${row.error} ${row.description ?? ''}`);
+        }
+    });
+
+    it('an unknown error code still shows its code and description, with no made-up fix', async () => {
+        const page = await errorPage('callback', 'brand_new_error', 'something Salesforce added');
+        assert.match(page, /error brand_new_error/);
+        assert.match(page, /something Salesforce added/);
+        assert.doesNotMatch(page, /Likely cause/);
+    });
+
+    it('a fix that depends on the realm names the login host this login used', async () => {
+        stack.sim.settings.tokenError = { status: 400, error: 'invalid_grant', description: 'authentication failure' };
+        const steps = await fullLogin(stack, new Browser(), { sf_env: 'Sandbox' });
+        assert.match(text(steps.callback.body), new RegExp(`This login used ${new URL(stack.sim.urls.sandbox).host}`));
+    });
+});
