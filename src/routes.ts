@@ -216,6 +216,9 @@ export function addRoutes(app: Express, { config, store, salesforce }: Deps): vo
             const anchor = (await handler(result, fields)) ?? '';
             res.redirect(303, `/result/${result.id}${anchor}`);
         });
+        app.all(`/result/:id/${name}`, () => {
+            throw new AppError('method_not_allowed', 'Use the buttons on the result page.');
+        });
     };
 
     action('refresh', async (result) => {
@@ -274,7 +277,7 @@ const STATE_MESSAGES: Record<'no_login_in_progress' | 'state_mismatch' | 'state_
     no_login_in_progress:
         'No login is in progress in this browser (or it expired after 15 minutes). Start the login from the first page of this app, in this browser.',
     state_mismatch:
-        'This sign-in response does not match any login started in this browser. Start again from the first page.',
+        'This sign-in response does not match any login started in this browser (a browser keeps its 5 newest logins). Start again from the first page.',
     state_already_used: 'This sign-in response was already used (a reload or a second tab). Start a new login.',
     login_expired: 'This login expired: more than 15 minutes passed since it started. Start again.',
 } satisfies Partial<Record<ErrorCode, string>>;

@@ -1,0 +1,86 @@
+// Sentinels (security.md §3): the consumer secret, codes, states, verifiers and tokens never reach
+// the app's output, and never reach a page that should not show them.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { codeChallenge } from '../src/salesforce.js';
+import { accessTokenOf, Browser, decide, fullLogin, SECRET, startLogin, startStack, type Stack } from './helpers.js';
+
+describe('secrets never printed', () => {
+    let stack: Stack;
+    const printed: string[] = [];
+    const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+    before(async () => {
+        stack = await startStack();
+        // Keep a copy of anything written to stdout or stderr while the flows run.
+        process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+            printed.push(String(chunk));
+            return writes.out(chunk, ...rest);
+        }) as typeof process.stdout.write;
+        process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+            printed.push(String(chunk));
+            return writes.err(chunk, ...rest);
+        }) as typeof process.stderr.write;
+    });
+    after(async () => {
+        process.stdout.write = writes.out;
+        process.stderr.write = writes.err;
+        await stack.close();
+    });
+
+    it('a login, refresh, query, revoke and each kind of failure print no secret, code, state, verifier or token', async () => {
+        const sentinels: string[] = [SECRET];
+        const challenges: string[] = [];
+        const pages: string[] = [];
+
+        const b = new Browser();
+        const steps = await fullLogin(stack, b, { sf_env: 'Sandbox' });
+        sentinels.push(steps.code!, encodeURIComponent(steps.code!), steps.authorizeUrl.searchParams.get('state')!, accessTokenOf(steps.result!.body)!);
+        sentinels.push(/<code id="refresh-token">([^<]*)</.exec(steps.result!.body)![1]!);
+        challenges.push(steps.authorizeUrl.searchParams.get('code_challenge')!);
+        await b.post(`${steps.resultUrl}/query`, { soql: 'SELECT Id, Name FROM Account' });
+        await b.post(`${steps.resultUrl}/refresh`, {});
+        const afterRefresh = await b.request(steps.resultUrl!);
+        sentinels.push(accessTokenOf(afterRefresh.body)!);
+        await b.post(`${steps.resultUrl}/revoke`, {});
+        pages.push((await b.request(steps.resultUrl!)).body);
+
+        for (const fault of ['bad_signature', 'untrusted_instance', 'reset', 'hang'] as const) {
+            stack.sim.settings.tokenFault = fault;
+            const failed = await fullLogin(stack, new Browser());
+            sentinels.push(failed.code!, encodeURIComponent(failed.code!));
+            challenges.push(failed.authorizeUrl.searchParams.get('code_challenge')!);
+            pages.push(failed.callback.body);
+            stack.sim.resetFaults();
+        }
+        stack.sim.settings.tokenError = { status: 401, error: 'invalid_client', description: 'invalid client credentials' };
+        const refused = await fullLogin(stack, new Browser());
+        sentinels.push(refused.code!);
+        pages.push(refused.callback.body);
+        stack.sim.resetFaults();
+
+        // Tokens the simulator minted for failed exchanges were never meant to be shown.
+        for (const [code, token] of stack.sim.stats.tokenForCode) if (code !== steps.code) sentinels.push(token);
+
+        const output = [...stack.logs, ...printed].join('\n');
+        assert.ok(stack.logs.length > 10, 'the app did log requests');
+        for (const s of sentinels) {
+            assert.ok(!output.includes(s), `the output contains a sentinel ending …${s.slice(-4)}`);
+            for (const page of pages) assert.ok(!page.includes(s), `a page contains a sentinel ending …${s.slice(-4)}`);
+        }
+        // The verifier is never known outside the app: nothing printed hashes to a challenge.
+        for (const candidate of output.match(/[A-Za-z0-9_-]{43}/g) ?? []) {
+            assert.ok(!challenges.includes(codeChallenge(candidate)), 'a verifier was printed');
+        }
+    });
+
+    it('a callback that fails the state check prints no part of its query', async () => {
+        const b = new Browser();
+        const { authorizeUrl, request } = await startLogin(stack, b);
+        const callback = new URL(await decide(b, authorizeUrl, request));
+        const code = callback.searchParams.get('code')!;
+        await new Browser().request(callback.href);
+        const output = [...stack.logs, ...printed].join('\n');
+        assert.ok(!output.includes(code) && !output.includes(encodeURIComponent(code)));
+        assert.ok(!output.includes(callback.searchParams.get('state')!));
+    });
+});
