@@ -30,7 +30,7 @@ export function safePath(path: string): string {
 }
 
 export function createApp(config: Config, options: AppOptions = {}) {
-    const log = options.log ?? ((line: string) => console.log(line));
+    const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
     const store = new Store(options.limits ?? DEFAULT_LIMITS);
     const salesforce = createSalesforceClient(config);
     const app = express();
@@ -38,6 +38,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     app.disable('x-powered-by');
     app.set('view engine', 'ejs');
     app.set('views', VIEWS);
+    // Templates are compiled once; Express only does this by itself when NODE_ENV=production.
+    app.enable('view cache');
     // /callback reads its raw query itself (duplicates matter); nothing else takes a query.
     app.set('query parser', false);
     app.locals.simulated = config.simulation !== undefined;
@@ -103,7 +105,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
         res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
         next();
     });
-    app.use(cookieParser());
+    // Only the routes that read the browser's login cookie parse cookies.
+    app.use(['/login', '/callback', '/result'], cookieParser());
 
     addRoutes(app, { config, store, salesforce });
 

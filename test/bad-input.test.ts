@@ -81,31 +81,30 @@ describe('bad input', () => {
             assert.equal(stack.sim.stats.tokenRequests, before, 'no token request');
             return { b, url, reply };
         }
+        const refuse = (mutate: (url: URL) => string, expected: number, message: RegExp) => async () => {
+            await callback(mutate, expected, message);
+        };
         const origin = () => stack.origin;
         const q = (url: URL) => url.search.slice(1);
         const state = (url: URL) => url.searchParams.get('state')!;
         const code = (url: URL) => encodeURIComponent(url.searchParams.get('code')!);
 
-        it('with no parameters, answers 400 "no state"', () => callback(() => `${origin()}/callback`, 400, /has no state/));
-        it('with code=&state= (empty means absent), answers 400 "no state"', () => callback(() => `${origin()}/callback?code=&state=`, 400, /has no state/));
-        it('with a well-formed but wrong state, answers 400 and names the mismatch', () =>
-            callback((u) => `${origin()}/callback?code=${code(u)}&state=${'A'.repeat(43)}`, 400, /does not match any login/));
-        it('with code=x&code=y, answers 400 malformed', () => callback((u) => `${origin()}/callback?${q(u)}&code=other`, 400, /repeated or malformed/));
-        it('with state[]=<valid>, answers 400 malformed', () =>
-            callback((u) => `${origin()}/callback?code=${code(u)}&state%5B%5D=${state(u)}`, 400, /repeated or malformed/));
-        it('with state[k]=v, answers 400 malformed', () => callback((u) => `${origin()}/callback?${q(u)}&state%5Bk%5D=v`, 400, /repeated or malformed/));
-        it('with iss twice, answers 400 malformed', () => callback((u) => `${origin()}/callback?${q(u)}&iss=a&iss=a`, 400, /repeated or malformed/));
-        it('with a 5 KB state, answers 400', () => callback((u) => `${origin()}/callback?code=${code(u)}&state=${'a'.repeat(5000)}`, 400, /does not match/));
+        it('with no parameters, answers 400 "no state"', refuse(() => `${origin()}/callback`, 400, /has no state/));
+        it('with code=&state= (empty means absent), answers 400 "no state"', refuse(() => `${origin()}/callback?code=&state=`, 400, /has no state/));
+        it('with a well-formed but wrong state, answers 400 and names the mismatch', refuse((u) => `${origin()}/callback?code=${code(u)}&state=${'A'.repeat(43)}`, 400, /does not match any login/));
+        it('with code=x&code=y, answers 400 malformed', refuse((u) => `${origin()}/callback?${q(u)}&code=other`, 400, /repeated or malformed/));
+        it('with state[]=<valid>, answers 400 malformed', refuse((u) => `${origin()}/callback?code=${code(u)}&state%5B%5D=${state(u)}`, 400, /repeated or malformed/));
+        it('with state[k]=v, answers 400 malformed', refuse((u) => `${origin()}/callback?${q(u)}&state%5Bk%5D=v`, 400, /repeated or malformed/));
+        it('with iss twice, answers 400 malformed', refuse((u) => `${origin()}/callback?${q(u)}&iss=a&iss=a`, 400, /repeated or malformed/));
+        it('with a 5 KB state, answers 400', refuse((u) => `${origin()}/callback?code=${code(u)}&state=${'a'.repeat(5000)}`, 400, /does not match/));
         it('with a 10 KB code and the valid state, answers 400 and consumes the login', async () => {
             const { b, url } = await callback((u) => `${origin()}/callback?code=${'c'.repeat(10_000)}&state=${state(u)}`, 400, /code in this response is not valid/);
             assert.equal((await b.request(url.href)).status, 400, 'the login was consumed');
         });
-        it('with state=%ZZ, answers 400 (not 500)', () => callback(() => `${origin()}/callback?code=x&state=%ZZ`, 400, /does not match/));
-        it('with state=%00, answers 400 (not 500)', () => callback(() => `${origin()}/callback?code=x&state=%00`, 400, /does not match/));
-        it('with __proto__[x]=1&constructor=1&toString=1, answers 400', () =>
-            callback(() => `${origin()}/callback?__proto__%5Bx%5D=1&constructor=1&toString=1`, 400, /repeated or malformed/));
-        it('with error and code and the valid state, shows the error and exchanges nothing', () =>
-            callback((u) => `${origin()}/callback?${q(u)}&error=access_denied&error_description=no`, 400, /access_denied/));
+        it('with state=%ZZ, answers 400 (not 500)', refuse(() => `${origin()}/callback?code=x&state=%ZZ`, 400, /does not match/));
+        it('with state=%00, answers 400 (not 500)', refuse(() => `${origin()}/callback?code=x&state=%00`, 400, /does not match/));
+        it('with __proto__[x]=1&constructor=1&toString=1, answers 400', refuse(() => `${origin()}/callback?__proto__%5Bx%5D=1&constructor=1&toString=1`, 400, /repeated or malformed/));
+        it('with error and code and the valid state, shows the error and exchanges nothing', refuse((u) => `${origin()}/callback?${q(u)}&error=access_denied&error_description=no`, 400, /access_denied/));
         it('with an error but no state, does not show the unverified error text', async () => {
             const { reply } = await callback(() => `${origin()}/callback?error=access_denied&error_description=Call+0800+now`, 400, /has no state/);
             assert.doesNotMatch(text(reply.body), /Call 0800 now/);
@@ -120,10 +119,8 @@ describe('bad input', () => {
             assert.doesNotMatch(reply.body, /<script>alert|<img src=x>|href="javascript/);
             assert.ok(text(reply.body).length < 3000, 'the description is capped');
         });
-        it('with an iss that is not the login host, answers 400 issuer mismatch', () =>
-            callback((u) => `${origin()}/callback?${q(u)}&iss=https://evil.example`, 400, /another issuer/));
-        it('with access_token in the query, answers 400 unsupported response', () =>
-            callback((u) => `${origin()}/callback?${q(u)}&access_token=abc`, 400, /carries tokens in the URL/));
+        it('with an iss that is not the login host, answers 400 issuer mismatch', refuse((u) => `${origin()}/callback?${q(u)}&iss=https://evil.example`, 400, /another issuer/));
+        it('with access_token in the query, answers 400 unsupported response', refuse((u) => `${origin()}/callback?${q(u)}&access_token=abc`, 400, /carries tokens in the URL/));
         it('with POST, answers 405 and leaves the login pending', async () => {
             const { b, url } = await validCallback();
             const reply = await b.request(url.href, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } });

@@ -1,0 +1,242 @@
+// `npm run bench`: the app's own cost, measured against a bare Express page and against the simulator.
+// Starts everything it needs on loopback, runs for about a minute and a half, prints a Markdown report.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+
+function freePort(): Promise<number> {
+    return new Promise((resolve) => {
+        const s = createServer().listen(0, '127.0.0.1', () => {
+            const port = (s.address() as { port: number }).port;
+            s.close(() => resolve(port));
+        });
+    });
+}
+
+function rssMb(pid: number): number {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    return kb / 1024;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(url: string, timeoutMs = 10_000): Promise<void> {
+    const start = Date.now();
+    for (;;) {
+        try {
+            const res = await fetch(url);
+            await res.arrayBuffer();
+            if (res.ok) return;
+        } catch {
+            // not listening yet
+        }
+        if (Date.now() - start > timeoutMs) throw new Error(`${url} did not answer`);
+        await sleep(2);
+    }
+}
+
+function start(args: string[], env: Record<string, string>, onLine?: (line: string) => void): ChildProcess {
+    const child = spawn(process.execPath, args, {
+        cwd: mkdtempSync(join(tmpdir(), 'sfoa-bench-')),
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buffered = '';
+    child.stdout!.on('data', (d: Buffer) => {
+        buffered += d.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) onLine?.(line);
+    });
+    return child;
+}
+
+async function cannon(opts: autocannon.Options) {
+    const r = await autocannon({ connections: 10, duration: SECONDS, ...opts });
+    const failed = r.errors + r.non2xx;
+    return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failed };
+}
+
+function percentile(values: number[], p: number): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const fmt = (n: number, d = 1) => n.toFixed(d);
+const rows: string[] = [];
+const notes: string[] = [];
+
+// 1. Start-up: `npm start` runs node dist/server.js; time from spawn to the first answered request.
+const startTimes: number[] = [];
+for (let i = 0; i < 5; i++) {
+    const port = await freePort();
+    const t0 = performance.now();
+    const child = start([join(ROOT, 'dist/server.js')], { CLIENT_ID: 'bench', APP_PORT: String(port) });
+    await waitFor(`http://localhost:${port}/`);
+    startTimes.push(performance.now() - t0);
+    child.kill();
+}
+
+// 2. The app (no simulator needed for / and /login), and the bare page, each in its own process.
+const appPort = await freePort();
+const app = start([join(ROOT, 'dist/server.js')], { CLIENT_ID: 'bench', APP_PORT: String(appPort) });
+await waitFor(`http://localhost:${appPort}/`);
+await sleep(500);
+const idleRss = rssMb(app.pid!);
+
+const barePort = await freePort();
+const bare = start(['--import', import.meta.resolve('tsx'), join(ROOT, 'bench/bare.ts')], { PORT: String(barePort) });
+await waitFor(`http://127.0.0.1:${barePort}/`);
+
+const appOrigin = `http://localhost:${appPort}`;
+await cannon({ url: `${appOrigin}/`, duration: 2 }); // warm-up
+await cannon({ url: `http://127.0.0.1:${barePort}/`, duration: 2 });
+const bareGet = await cannon({ url: `http://127.0.0.1:${barePort}/` });
+const appGet = await cannon({ url: `${appOrigin}/` });
+const loginPost = await cannon({
+    url: `${appOrigin}/login`,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: appOrigin },
+    body: 'sf_env=Sandbox',
+});
+rows.push(`| \`GET /\` (bare Express + EJS, same page) | ${fmt(bareGet.rps, 0)} | ${fmt(bareGet.p50)} | ${fmt(bareGet.p99)} | |`);
+rows.push(`| \`GET /\` (sf-oauth-auth) | ${fmt(appGet.rps, 0)} | ${fmt(appGet.p50)} | ${fmt(appGet.p99)} | ${fmt((100 * appGet.rps) / bareGet.rps, 0)}% of bare |`);
+const loginFailures = loginPost.failed;
+// /login answers 302: autocannon counts it as non-2xx, which is expected here.
+rows.push(`| \`POST /login\` (302 to Salesforce) | ${fmt(loginPost.rps, 0)} | ${fmt(loginPost.p50)} | ${fmt(loginPost.p99)} | ${fmt((100 * loginPost.rps) / bareGet.rps, 0)}% of bare GET |`);
+void loginFailures;
+bare.kill();
+app.kill();
+
+// 3. Memory: 20,000 abandoned logins on a fresh app.
+const memPort = await freePort();
+const mem = start([join(ROOT, 'dist/server.js')], { CLIENT_ID: 'bench', APP_PORT: String(memPort) });
+await waitFor(`http://localhost:${memPort}/`);
+await sleep(300);
+const memBefore = rssMb(mem.pid!);
+await autocannon({
+    url: `http://localhost:${memPort}/login`,
+    method: 'POST',
+    connections: 20,
+    amount: 20_000,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: `http://localhost:${memPort}` },
+    body: 'sf_env=Production',
+});
+await sleep(500);
+const memPeak = rssMb(mem.pid!);
+// V8 keeps the heap it grew for the burst's garbage until its memory reducer runs after ~20 s idle.
+await sleep(25_000);
+const memAfter = rssMb(mem.pid!);
+const stillPending = await fetch(`http://localhost:${memPort}/`).then((r) => r.ok);
+mem.kill();
+
+// 4. Complete logins through the app vs. the same login done directly against the simulator.
+const demoPort = await freePort();
+const sims: Record<string, string> = {};
+const demo = start([join(ROOT, 'dist/demo.js')], { APP_PORT: String(demoPort) }, (line) => {
+    const m = /production (\S+), sandbox (\S+), My Domain (\S+)/.exec(line);
+    if (m) Object.assign(sims, { production: m[1], sandbox: m[2], mydomain: m[3] });
+});
+const demoOrigin = `http://localhost:${demoPort}`;
+await waitFor(`${demoOrigin}/`);
+while (!sims.production) await sleep(10);
+
+interface Timed { total: number }
+async function viaApp(): Promise<Timed> {
+    const t0 = performance.now();
+    const login = await fetch(`${demoOrigin}/login`, {
+        method: 'POST', redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: demoOrigin },
+        body: 'sf_env=Production',
+    });
+    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const page = await (await fetch(login.headers.get('location')!)).text();
+    const request = /name="request" value="([a-f0-9]+)"/.exec(page)![1]!;
+    const decision = await fetch(`${sims.production}/services/oauth2/authorize/decision`, {
+        method: 'POST', redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `request=${request}&decision=allow&username=bench%40example.com`,
+    });
+    const callback = await fetch(decision.headers.get('location')!, { redirect: 'manual', headers: { cookie } });
+    const result = await fetch(new URL(callback.headers.get('location')!, demoOrigin), { headers: { cookie } });
+    const html = await result.text();
+    if (!html.includes('id="access-token"')) throw new Error('a benchmark login did not end on a token');
+    return { total: performance.now() - t0 };
+}
+
+async function direct(): Promise<Timed> {
+    // The same calls a client makes to the simulator, without the app: authorize, decide, token, identity + versions.
+    const t0 = performance.now();
+    const verifier = randomBytes(32).toString('base64url');
+    const authorize = new URL('/services/oauth2/authorize', sims.production);
+    authorize.search = new URLSearchParams({
+        response_type: 'code', client_id: '3MVG9SIMULATED.CONSUMER.KEY', redirect_uri: `${demoOrigin}/callback`,
+        state: randomBytes(32).toString('base64url'), code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+    }).toString();
+    const page = await (await fetch(authorize)).text();
+    const request = /name="request" value="([a-f0-9]+)"/.exec(page)![1]!;
+    const decision = await fetch(`${sims.production}/services/oauth2/authorize/decision`, {
+        method: 'POST', redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `request=${request}&decision=allow&username=bench%40example.com`,
+    });
+    const code = new URL(decision.headers.get('location')!).searchParams.get('code')!;
+    const token = await (await fetch(`${sims.production}/services/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: '3MVG9SIMULATED.CONSUMER.KEY', client_secret: 'SIMULATED-CONSUMER-SECRET', redirect_uri: `${demoOrigin}/callback`, code_verifier: verifier }),
+    })).json() as { id: string; access_token: string };
+    await Promise.all([
+        fetch(token.id, { headers: { authorization: `Bearer ${token.access_token}` } }).then((r) => r.arrayBuffer()),
+        fetch(`${sims.production}/services/data/`).then((r) => r.arrayBuffer()),
+    ]);
+    return { total: performance.now() - t0 };
+}
+
+for (let i = 0; i < 100; i++) { await viaApp(); await direct(); } // warm-up
+const appTimes: number[] = [];
+const directTimes: number[] = [];
+for (let i = 0; i < 600; i++) {
+    appTimes.push((await viaApp()).total);
+    directTimes.push((await direct()).total);
+}
+const concurrentStart = performance.now();
+let concurrentDone = 0;
+await Promise.all(Array.from({ length: 10 }, async () => {
+    while (performance.now() - concurrentStart < SECONDS * 1000) { await viaApp(); concurrentDone += 1; }
+}));
+const loginsPerSecond = concurrentDone / ((performance.now() - concurrentStart) / 1000);
+demo.kill();
+
+const own50 = percentile(appTimes, 50) - percentile(directTimes, 50);
+rows.push(`| Complete login through the app (5 requests) | ${fmt(loginsPerSecond, 0)} logins/s (10 at once) | ${fmt(percentile(appTimes, 50), 2)} | ${fmt(percentile(appTimes, 99), 2)} | |`);
+rows.push(`| The same login straight to the simulator | | ${fmt(percentile(directTimes, 50), 2)} | ${fmt(percentile(directTimes, 99), 2)} | app adds ${fmt(own50, 2)} ms p50 |`);
+
+const report = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.version}, ${SECONDS}s per load run, 10 connections, all on loopback.`,
+    '',
+    '| What | Requests/s | p50 ms | p99 ms | Note |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+    '| Resource | Figure | Target |',
+    '|---|---|---|',
+    `| Start-up, \`node dist/server.js\` to first answered request (median of 5) | ${fmt(percentile(startTimes, 50), 0)} ms | < 1000 ms |`,
+    `| Idle RSS | ${fmt(idleRss)} MB | < 80 MB |`,
+    `| RSS right after 20,000 abandoned logins (peak, includes the burst's uncollected garbage) | ${fmt(memPeak)} MB (+${fmt(memPeak - memBefore)} MB) | |`,
+    `| RSS after 20,000 abandoned logins, 25 s later | ${fmt(memAfter)} MB (+${fmt(memAfter - memBefore)} MB)${stillPending ? '' : ' (app stopped answering!)'} | < +40 MB |`,
+    `| App's own time in a complete login (p50 through app − p50 direct) | ${fmt(own50, 2)} ms | < 2 ms |`,
+    `| \`GET /\` vs bare Express | ${fmt((100 * appGet.rps) / bareGet.rps, 0)}% | ≥ 50% |`,
+    ...notes,
+];
+console.log(report.join('\n'));
+writeFileSync(join(ROOT, 'bench/latest.md'), `${report.join('\n')}\n`);
+process.exit(0);
