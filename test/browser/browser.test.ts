@@ -1,0 +1,222 @@
+// The tool as a person uses it: Debian's Chromium driven by playwright-core, against the real app and
+// the simulator on random loopback ports. A missing browser fails this suite; it never skips.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startStack, type Stack } from '../helpers.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test-results');
+// Without the background-networking flags Chromium's own connections are refused on a closed network.
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let problems: string[] = [];
+let appOrigin = 'http://localhost';
+
+async function newPage(options: { javaScriptEnabled?: boolean; width?: number } = {}): Promise<Page> {
+    context = await browser.newContext({
+        javaScriptEnabled: options.javaScriptEnabled ?? true,
+        viewport: { width: options.width ?? 1200, height: 900 },
+    });
+    page = await context.newPage();
+    problems = [];
+    page.on('console', (m) => {
+        if (m.type() !== 'error' && m.type() !== 'warning') return;
+        const where = m.location().url;
+        // Only the app's pages are ours; an error page's own 4xx/5xx status is deliberate, and Chromium logs it.
+        if (!where.startsWith(appOrigin)) return;
+        if (/Failed to load resource: the server responded with a status of [45]\d\d/.test(m.text()) && where === page.url()) return;
+        problems.push(`${m.type()}: ${m.text()} (${where})`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    return page;
+}
+
+/** Console errors and CSP violations on the app's own pages (the simulator's pages are not ours). */
+function assertNoProblems(): void {
+    assert.deepEqual(problems, []);
+}
+
+async function saveArtifacts(name: string): Promise<void> {
+    if (!page || page.isClosed()) return;
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const base = join(ARTIFACTS, name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80));
+    await page.screenshot({ path: `${base}.png`, fullPage: true }).catch(() => undefined);
+    writeFileSync(`${base}.html`, await page.content().catch(() => ''));
+    console.log(`# browser test failed: screenshot ${base}.png, page ${base}.html`);
+}
+
+/** A test whose failure leaves a screenshot and the page's HTML in test-results/, named in the output. */
+function browserTest(name: string, body: () => Promise<void>): void {
+    it(name, async () => {
+        try {
+            await body();
+        } catch (err) {
+            await saveArtifacts(name);
+            throw err;
+        }
+    });
+}
+
+async function loginThroughForm(startUrl: string, env: 'Production' | 'Sandbox' | 'Dev', username = 'ada@example.com'): Promise<void> {
+    await page.goto(startUrl);
+    await page.getByLabel('Environment').selectOption(env);
+    await page.getByRole('button', { name: 'Log in with Salesforce' }).click();
+    await page.getByLabel('Username').fill(username);
+    await page.getByRole('button', { name: 'Log In' }).click();
+    await page.waitForURL(/\/result\/[A-Za-z0-9_-]{43}$/);
+}
+
+before(async () => {
+    if (!existsSync(CHROMIUM)) {
+        throw new Error(`No Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    }
+    // launch() gives every run a fresh, temporary user-data dir of its own.
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+});
+
+after(async () => {
+    await browser?.close();
+});
+
+describe('in a real browser', () => {
+    let stack: Stack;
+    before(async () => {
+        stack = await startStack();
+        appOrigin = stack.origin;
+    });
+    after(() => stack.close());
+    afterEach(async () => {
+        await context?.close();
+        stack.sim.resetFaults();
+    });
+
+    browserTest('starting at 127.0.0.1 (as the tutorial says), a Sandbox login lands on the result page with the token and the user, and no code in the address bar', async () => {
+        await newPage();
+        await loginThroughForm(`http://127.0.0.1:${stack.port}/`, 'Sandbox');
+        assert.equal(new URL(page.url()).origin, stack.origin);
+        assert.ok(!page.url().includes('code='));
+        assert.equal(await page.locator('#identity-username').textContent(), 'ada@example.com');
+        assert.equal(await page.locator('#org-kind').textContent(), 'Sandbox');
+        assert.match((await page.locator('#access-token').textContent()) ?? '', /^00D1x000000SbxA!AR/);
+        assert.equal(stack.sim.stats.lastTokenRealm, 'sandbox');
+        mkdirSync(join(ROOT, 'docs'), { recursive: true });
+        await page.screenshot({ path: join(ROOT, 'docs/result-page.png'), fullPage: true });
+        assertNoProblems();
+    });
+
+    browserTest('the Copy button puts the whole access token on the clipboard', async () => {
+        await newPage();
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.origin });
+        await loginThroughForm(`${stack.origin}/`, 'Production');
+        const token = await page.locator('#access-token').textContent();
+        await page.getByRole('button', { name: 'Copy access token' }).click();
+        await page.getByRole('button', { name: 'Copied' }).waitFor();
+        assert.equal(await page.evaluate(() => navigator.clipboard.readText()), token);
+        assertNoProblems();
+    });
+
+    browserTest('Run query shows the sample Accounts, Refresh shows a new token, Revoke clears them', async () => {
+        await newPage();
+        await loginThroughForm(`${stack.origin}/`, 'Production');
+        await page.getByRole('button', { name: 'Run query', exact: true }).click();
+        await page.locator('#query-results').waitFor();
+        assert.equal(await page.locator('#query-results tbody tr').count(), 5);
+        assert.match((await page.locator('#query-results').textContent()) ?? '', /Edge Communications/);
+
+        const before = await page.locator('#access-token').textContent();
+        await page.getByRole('button', { name: 'Refresh token', exact: true }).click();
+        await page.getByText('Refreshed: a new access token was issued').waitFor();
+        assert.notEqual(await page.locator('#access-token').textContent(), before);
+
+        await page.getByRole('button', { name: 'Revoke', exact: true }).click();
+        await page.getByRole('heading', { name: 'Tokens revoked' }).waitFor();
+        assert.equal(await page.locator('#access-token').count(), 0);
+        assertNoProblems();
+    });
+
+    browserTest('a denied consent shows Salesforce\'s error and how to fix it', async () => {
+        await newPage();
+        await page.goto(`${stack.origin}/`);
+        await page.getByRole('button', { name: 'Log in with Salesforce' }).click();
+        await page.getByRole('button', { name: 'Deny access' }).click();
+        await page.getByRole('heading', { name: 'This did not work' }).waitFor();
+        assert.equal(await page.locator('.sf-error').textContent(), 'access_denied');
+        assert.match((await page.locator('.fix').textContent()) ?? '', /click Allow/);
+        assertNoProblems();
+    });
+
+    browserTest('a token that contains markup is shown as text and runs no script', async () => {
+        stack.sim.settings.accessTokenExtra = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+        await newPage();
+        await loginThroughForm(`${stack.origin}/`, 'Production');
+        assert.match((await page.locator('#access-token').textContent()) ?? '', /<img src=x onerror="window.__pwned=1"><script>/);
+        assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+        assert.equal(await page.locator('main img').count(), 0);
+        assertNoProblems();
+    });
+
+    browserTest('with JavaScript off, the login still completes', async () => {
+        await newPage({ javaScriptEnabled: false });
+        await loginThroughForm(`${stack.origin}/`, 'Dev');
+        assert.match((await page.locator('#access-token').textContent()) ?? '', /!AR/);
+    });
+
+    browserTest('at phone width, the result page needs no sideways scrolling and every field has a label', async () => {
+        await newPage({ width: 375 });
+        await page.goto(`${stack.origin}/`);
+        const unlabelled = await page.evaluate(() =>
+            [...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter((e) => (e as HTMLInputElement).labels?.length === 0).length,
+        );
+        assert.equal(unlabelled, 0);
+        await loginThroughForm(`${stack.origin}/`, 'Production');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+        const headings = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3')].map((h) => Number(h.tagName[1])));
+        assert.equal(headings[0], 1);
+        for (let i = 1; i < headings.length; i++) assert.ok(headings[i]! <= headings[i - 1]! + 1, 'headings do not skip a level');
+        assertNoProblems();
+    });
+});
+
+describe('npm run demo in a real browser', () => {
+    let demo: ChildProcess;
+    let url = '';
+    before(async () => {
+        demo = spawn(process.execPath, [join(ROOT, 'dist/demo.js')], { env: { PATH: process.env.PATH ?? '', APP_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+        url = await new Promise<string>((resolve, reject) => {
+            let out = '';
+            demo.stdout!.on('data', (d) => {
+                out += d;
+                const m = /Open (http:\/\/localhost:\d+)/.exec(out);
+                if (m) resolve(m[1]!);
+            });
+            demo.on('exit', () => reject(new Error(`the demo exited: ${out}`)));
+        });
+        appOrigin = url;
+    });
+    after(() => {
+        demo.kill();
+    });
+    afterEach(async () => {
+        await context?.close();
+    });
+
+    browserTest('the demo walk-through works the same way and every page says the org is simulated', async () => {
+        await newPage();
+        await page.goto(`${url}/`);
+        assert.match((await page.locator('.banner').textContent()) ?? '', /simulated/);
+        await loginThroughForm(`${url.replace('localhost', '127.0.0.1')}/`, 'Sandbox');
+        assert.match((await page.locator('.banner').textContent()) ?? '', /simulated/);
+        assert.match((await page.locator('#access-token').textContent()) ?? '', /!AR/);
+        assertNoProblems();
+    });
+});
