@@ -30,6 +30,15 @@ function run(env: Record<string, string>, until?: RegExp): Promise<{ code: numbe
 }
 
 describe('npm start', () => {
+    it('binds to the loopback interface only, never to all interfaces', async () => {
+        const { server } = await bindLoopback('localhost', 0);
+        try {
+            assert.equal((server.address() as { address: string }).address, '127.0.0.1');
+        } finally {
+            server.close();
+        }
+    });
+
     it('with CLIENT_ID missing and APP_PORT invalid, prints one message naming both and exits 1 without a stack trace', async () => {
         const { code, err } = await run({ APP_PORT: 'seventy' });
         assert.equal(code, 1);

@@ -58,6 +58,24 @@ describe('token endpoint faults', () => {
         assert.doesNotMatch(reply.body, /Down for maintenance|alert\(1\)/);
     });
 
+    it('when the login host refuses connections, the callback answers 502 "could not reach Salesforce"', async () => {
+        // A closed loopback port stands in for the sandbox host; the browser's half of the login is skipped.
+        const closed = await startStack();
+        await closed.close();
+        const refused = await startStack({ env: { BASE_SALESFORCE_SANDBOX_URL: closed.sim.urls.sandbox } });
+        try {
+            const b = new Browser();
+            const login = await b.post(`${refused.origin}/login`, { sf_env: 'Sandbox' });
+            const state = new URL(login.location!).searchParams.get('state')!;
+            const reply = await b.request(`${refused.origin}/callback?code=aPrxabc%3D%3D&state=${state}`);
+            assert.equal(reply.status, 502);
+            assertSafeHeaders(reply);
+            assert.match(text(reply.body), /Could not reach Salesforce at 127\.0\.0\.1:\d+: the connection was refused/);
+        } finally {
+            await refused.close();
+        }
+    });
+
     it('when Salesforce answers 400 invalid_grant, the page is a 502 naming the error and its description', async () => {
         stack.sim.settings.tokenError = { status: 400, error: 'invalid_grant', description: 'expired authorization code' };
         const steps = await fullLogin(stack, new Browser());
