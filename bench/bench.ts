@@ -70,6 +70,36 @@ function percentile(values: number[], p: number): number {
     return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** Starts `npm run demo` on a free port; resolves with the app origin and the simulated production host. */
+async function startDemo(): Promise<{ child: ChildProcess; origin: string; production: string }> {
+    const port = await freePort();
+    let production = '';
+    const child = start([join(ROOT, 'dist/demo.js')], { APP_PORT: String(port) }, (line) => {
+        production ||= /production (\S+),/.exec(line)?.[1] ?? '';
+    });
+    const origin = `http://localhost:${port}`;
+    await waitFor(`${origin}/`);
+    while (!production) await sleep(10);
+    return { child, origin, production };
+}
+
+/** POST /login, the simulator's login page and "Log In": the browser's half of a login, up to the callback. */
+async function untilCallback(origin: string, production: string): Promise<{ cookie: string; callback: string }> {
+    const login = await fetch(`${origin}/login`, {
+        method: 'POST', redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: 'sf_env=Production',
+    });
+    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const page = await (await fetch(login.headers.get('location')!)).text();
+    const decision = await fetch(`${production}/services/oauth2/authorize/decision`, {
+        method: 'POST', redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `request=${/name="request" value="([a-f0-9]+)"/.exec(page)![1]}&decision=allow&username=bench%40example.com`,
+    });
+    return { cookie, callback: decision.headers.get('location')! };
+}
+
 const fmt = (n: number, d = 1) => n.toFixed(d);
 const rows: string[] = [];
 const notes: string[] = [];
@@ -117,29 +147,10 @@ bare.kill();
 app.kill();
 
 // 3. Memory: 20,000 abandoned logins on a fresh demo (app + simulator), while one real login waits.
-const memPort = await freePort();
-const memSims: Record<string, string> = {};
-const mem = start([join(ROOT, 'dist/demo.js')], { APP_PORT: String(memPort) }, (line) => {
-    const m = /production (\S+),/.exec(line);
-    if (m) memSims.production = m[1]!;
-});
-const memOrigin = `http://localhost:${memPort}`;
-await waitFor(`${memOrigin}/`);
-while (!memSims.production) await sleep(10);
+const { child: mem, origin: memOrigin, production: memProduction } = await startDemo();
 await sleep(300);
 const memBefore = rssMb(mem.pid!);
-const waiting = await fetch(`${memOrigin}/login`, {
-    method: 'POST', redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: memOrigin },
-    body: 'sf_env=Production',
-});
-const waitingCookie = waiting.headers.getSetCookie()[0]!.split(';')[0]!;
-const waitingPage = await (await fetch(waiting.headers.get('location')!)).text();
-const waitingDecision = await fetch(`${memSims.production}/services/oauth2/authorize/decision`, {
-    method: 'POST', redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: `request=${/name="request" value="([a-f0-9]+)"/.exec(waitingPage)![1]}&decision=allow`,
-});
+const waiting = await untilCallback(memOrigin, memProduction);
 await autocannon({
     url: `${memOrigin}/login`,
     method: 'POST',
@@ -150,7 +161,7 @@ await autocannon({
 });
 await sleep(500);
 const memPeak = rssMb(mem.pid!);
-const survivor = await fetch(waitingDecision.headers.get('location')!, { redirect: 'manual', headers: { cookie: waitingCookie } });
+const survivor = await fetch(waiting.callback, { redirect: 'manual', headers: { cookie: waiting.cookie } });
 // V8 keeps the heap it grew for the burst's garbage until its memory reducer runs after ~20 s idle.
 await sleep(25_000);
 const memAfter = rssMb(mem.pid!);
@@ -176,33 +187,14 @@ if (gc) {
 }
 
 // 4. Complete logins through the app vs. the same login done directly against the simulator.
-const demoPort = await freePort();
-const sims: Record<string, string> = {};
-const demo = start([join(ROOT, 'dist/demo.js')], { APP_PORT: String(demoPort) }, (line) => {
-    const m = /production (\S+), sandbox (\S+), My Domain (\S+)/.exec(line);
-    if (m) Object.assign(sims, { production: m[1], sandbox: m[2], mydomain: m[3] });
-});
-const demoOrigin = `http://localhost:${demoPort}`;
-await waitFor(`${demoOrigin}/`);
-while (!sims.production) await sleep(10);
+const { child: demo, origin: demoOrigin, production: simProduction } = await startDemo();
+const sims = { production: simProduction };
 
 interface Timed { total: number }
 async function viaApp(): Promise<Timed> {
     const t0 = performance.now();
-    const login = await fetch(`${demoOrigin}/login`, {
-        method: 'POST', redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: demoOrigin },
-        body: 'sf_env=Production',
-    });
-    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-    const page = await (await fetch(login.headers.get('location')!)).text();
-    const request = /name="request" value="([a-f0-9]+)"/.exec(page)![1]!;
-    const decision = await fetch(`${sims.production}/services/oauth2/authorize/decision`, {
-        method: 'POST', redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: `request=${request}&decision=allow&username=bench%40example.com`,
-    });
-    const callback = await fetch(decision.headers.get('location')!, { redirect: 'manual', headers: { cookie } });
+    const { cookie, callback: callbackUrl } = await untilCallback(demoOrigin, sims.production);
+    const callback = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie } });
     const result = await fetch(new URL(callback.headers.get('location')!, demoOrigin), { headers: { cookie } });
     const html = await result.text();
     if (!html.includes('id="access-token"')) throw new Error('a benchmark login did not end on a token');
