@@ -382,6 +382,14 @@ function networkError(err: unknown, host: string, timeoutMs: number): AppError {
     if (/maxContentLength/i.test(message)) {
         return new AppError('bad_response', `Salesforce (${host}) sent a response that is too large.`);
     }
-    const what = code === 'ENOTFOUND' ? 'the host name does not resolve' : code === 'ECONNREFUSED' ? 'the connection was refused' : 'the connection failed';
+    const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(code ?? '');
+    const what =
+        code === 'ENOTFOUND'
+            ? 'the host name does not resolve'
+            : code === 'ECONNREFUSED'
+              ? 'the connection was refused'
+              : tls
+                ? 'its TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at its CA)'
+                : 'the connection failed';
     return new AppError('unreachable', `Could not reach Salesforce at ${host}: ${what}.`);
 }

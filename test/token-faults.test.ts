@@ -1,6 +1,9 @@
 // Every way the token endpoint can fail becomes a readable page with the right status, never a stack
 // trace or the raw upstream body, and a code is never retried (security.md §3, rows T1-T15).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { TokenFault } from '../src/simulator.js';
 import { accessTokenOf, assertSafeHeaders, Browser, fullLogin, startStack, text, type Stack } from './helpers.js';
@@ -73,6 +76,30 @@ describe('token endpoint faults', () => {
             assert.match(text(reply.body), /Could not reach Salesforce at 127\.0\.0\.1:\d+: the connection was refused/);
         } finally {
             await refused.close();
+        }
+    });
+
+    it('when the login host presents a self-signed certificate, TLS is not bypassed: 502 and no token request reaches it', async () => {
+        // A fixture key and certificate for 127.0.0.1, made for this test and trusted by nothing.
+        const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+        let reached = 0;
+        const impostor = https.createServer({ key: fixture('self-signed-key.pem'), cert: fixture('self-signed-cert.pem') }, (_req, res) => {
+            reached += 1;
+            res.end('{}');
+        });
+        await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+        const stackTls = await startStack({ env: { BASE_SALESFORCE_SANDBOX_URL: `https://127.0.0.1:${(impostor.address() as AddressInfo).port}` } });
+        try {
+            const b = new Browser();
+            const login = await b.post(`${stackTls.origin}/login`, { sf_env: 'Sandbox' });
+            const state = new URL(login.location!).searchParams.get('state')!;
+            const reply = await b.request(`${stackTls.origin}/callback?code=aPrxabc%3D%3D&state=${state}`);
+            assert.equal(reply.status, 502);
+            assert.match(text(reply.body), /Could not reach Salesforce at 127\.0\.0\.1:\d+: its TLS certificate is not trusted/);
+            assert.equal(reached, 0);
+        } finally {
+            await stackTls.close();
+            impostor.close();
         }
     });
 
