@@ -8,7 +8,12 @@ app.set('view engine', 'ejs');
 app.set('views', fileURLToPath(new URL('../views', import.meta.url)));
 app.enable('view cache');
 app.get('/', (_req, res) => {
-    res.render('index', { simulated: false, callbackUrl: 'http://localhost:7777/callback', publicClient: true, defaults: { scope: '', prompt: '' } });
+    res.render('index', {
+        simulated: false,
+        callbackUrl: 'http://localhost:7777/callback',
+        publicClient: true,
+        defaults: { scope: '', prompt: '' },
+    });
 });
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
     const address = server.address();

@@ -92,14 +92,16 @@ async function startDemo(): Promise<{ child: ChildProcess; origin: string; produ
 /** POST /login, the simulator's login page and "Log In": the browser's half of a login, up to the callback. */
 async function untilCallback(origin: string, production: string): Promise<{ cookie: string; callback: string }> {
     const login = await fetch(`${origin}/login`, {
-        method: 'POST', redirect: 'manual',
+        method: 'POST',
+        redirect: 'manual',
         headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
         body: 'sf_env=Production',
     });
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
     const page = await (await fetch(login.headers.get('location')!)).text();
     const decision = await fetch(`${production}/services/oauth2/authorize/decision`, {
-        method: 'POST', redirect: 'manual',
+        method: 'POST',
+        redirect: 'manual',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: `request=${/name="request" value="([a-f0-9]+)"/.exec(page)![1]}&decision=allow&username=bench%40example.com`,
     });
@@ -143,11 +145,17 @@ const loginPost = await cannon({
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: appOrigin },
     body: 'sf_env=Sandbox',
 });
-rows.push(`| \`GET /\` (bare Express + EJS, same page) | ${fmt(bareGet.rps, 0)} | ${fmt(bareGet.p50)} | ${fmt(bareGet.p99)} | |`);
-rows.push(`| \`GET /\` (sf-oauth-auth) | ${fmt(appGet.rps, 0)} | ${fmt(appGet.p50)} | ${fmt(appGet.p99)} | ${fmt((100 * appGet.rps) / bareGet.rps, 0)}% of bare |`);
+rows.push(
+    `| \`GET /\` (bare Express + EJS, same page) | ${fmt(bareGet.rps, 0)} | ${fmt(bareGet.p50)} | ${fmt(bareGet.p99)} | |`,
+);
+rows.push(
+    `| \`GET /\` (sf-oauth-auth) | ${fmt(appGet.rps, 0)} | ${fmt(appGet.p50)} | ${fmt(appGet.p99)} | ${fmt((100 * appGet.rps) / bareGet.rps, 0)}% of bare |`,
+);
 const loginFailures = loginPost.failed;
 // /login answers 302: autocannon counts it as non-2xx, which is expected here.
-rows.push(`| \`POST /login\` (302 to Salesforce) | ${fmt(loginPost.rps, 0)} | ${fmt(loginPost.p50)} | ${fmt(loginPost.p99)} | ${fmt((100 * loginPost.rps) / bareGet.rps, 0)}% of bare GET |`);
+rows.push(
+    `| \`POST /login\` (302 to Salesforce) | ${fmt(loginPost.rps, 0)} | ${fmt(loginPost.p50)} | ${fmt(loginPost.p99)} | ${fmt((100 * loginPost.rps) / bareGet.rps, 0)}% of bare GET |`,
+);
 void loginFailures;
 bare.kill();
 app.kill();
@@ -183,8 +191,12 @@ if (gc) {
     const store = new Store();
     for (let i = 0; i < 20_000; i++) {
         store.addPending(randomBytes(32).toString('base64url'), {
-            state: randomBytes(32).toString('base64url'), verifier: randomBytes(32).toString('base64url'),
-            environment: 'Production', loginHost: 'login.salesforce.com', baseUrl: 'https://login.salesforce.com', createdAt: Date.now(),
+            state: randomBytes(32).toString('base64url'),
+            verifier: randomBytes(32).toString('base64url'),
+            environment: 'Production',
+            loginHost: 'login.salesforce.com',
+            baseUrl: 'https://login.salesforce.com',
+            createdAt: Date.now(),
         });
     }
     gc();
@@ -196,7 +208,9 @@ if (gc) {
 const { child: demo, origin: demoOrigin, production: simProduction } = await startDemo();
 const sims = { production: simProduction };
 
-interface Timed { total: number }
+interface Timed {
+    total: number;
+}
 async function viaApp(): Promise<Timed> {
     const t0 = performance.now();
     const { cookie, callback: callbackUrl } = await untilCallback(demoOrigin, sims.production);
@@ -213,22 +227,36 @@ async function direct(): Promise<Timed> {
     const verifier = randomBytes(32).toString('base64url');
     const authorize = new URL('/services/oauth2/authorize', sims.production);
     authorize.search = new URLSearchParams({
-        response_type: 'code', client_id: '3MVG9SIMULATED.CONSUMER.KEY', redirect_uri: `${demoOrigin}/callback`,
-        state: randomBytes(32).toString('base64url'), code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+        response_type: 'code',
+        client_id: '3MVG9SIMULATED.CONSUMER.KEY',
+        redirect_uri: `${demoOrigin}/callback`,
+        state: randomBytes(32).toString('base64url'),
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
     }).toString();
     const page = await (await fetch(authorize)).text();
     const request = /name="request" value="([a-f0-9]+)"/.exec(page)![1]!;
     const decision = await fetch(`${sims.production}/services/oauth2/authorize/decision`, {
-        method: 'POST', redirect: 'manual',
+        method: 'POST',
+        redirect: 'manual',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: `request=${request}&decision=allow&username=bench%40example.com`,
     });
     const code = new URL(decision.headers.get('location')!).searchParams.get('code')!;
-    const token = await (await fetch(`${sims.production}/services/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: '3MVG9SIMULATED.CONSUMER.KEY', client_secret: 'SIMULATED-CONSUMER-SECRET', redirect_uri: `${demoOrigin}/callback`, code_verifier: verifier }),
-    })).json() as { id: string; access_token: string };
+    const token = (await (
+        await fetch(`${sims.production}/services/oauth2/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+                grant_type: 'authorization_code',
+                code,
+                client_id: '3MVG9SIMULATED.CONSUMER.KEY',
+                client_secret: 'SIMULATED-CONSUMER-SECRET',
+                redirect_uri: `${demoOrigin}/callback`,
+                code_verifier: verifier,
+            }),
+        })
+    ).json()) as { id: string; access_token: string };
     await Promise.all([
         fetch(token.id, { headers: { authorization: `Bearer ${token.access_token}` } }).then((r) => r.arrayBuffer()),
         fetch(`${sims.production}/services/data/`).then((r) => r.arrayBuffer()),
@@ -236,7 +264,10 @@ async function direct(): Promise<Timed> {
     return { total: performance.now() - t0 };
 }
 
-for (let i = 0; i < 100; i++) { await viaApp(); await direct(); } // warm-up
+for (let i = 0; i < 100; i++) {
+    await viaApp();
+    await direct();
+} // warm-up
 const appTimes: number[] = [];
 const directTimes: number[] = [];
 for (let i = 0; i < 600; i++) {
@@ -259,15 +290,24 @@ for (let round = 0; round < 4; round++) {
 const ownCpu = (appCpu - directCpu) / 1000;
 const concurrentStart = performance.now();
 let concurrentDone = 0;
-await Promise.all(Array.from({ length: 10 }, async () => {
-    while (performance.now() - concurrentStart < SECONDS * 1000) { await viaApp(); concurrentDone += 1; }
-}));
+await Promise.all(
+    Array.from({ length: 10 }, async () => {
+        while (performance.now() - concurrentStart < SECONDS * 1000) {
+            await viaApp();
+            concurrentDone += 1;
+        }
+    }),
+);
 const loginsPerSecond = concurrentDone / ((performance.now() - concurrentStart) / 1000);
 demo.kill();
 
 const own50 = percentile(appTimes, 50) - percentile(directTimes, 50);
-rows.push(`| Complete login through the app (5 requests) | ${fmt(loginsPerSecond, 0)} logins/s (10 at once) | ${fmt(percentile(appTimes, 50), 2)} | ${fmt(percentile(appTimes, 99), 2)} | |`);
-rows.push(`| The same login straight to the simulator | | ${fmt(percentile(directTimes, 50), 2)} | ${fmt(percentile(directTimes, 99), 2)} | app adds ${fmt(own50, 2)} ms p50 |`);
+rows.push(
+    `| Complete login through the app (5 requests) | ${fmt(loginsPerSecond, 0)} logins/s (10 at once) | ${fmt(percentile(appTimes, 50), 2)} | ${fmt(percentile(appTimes, 99), 2)} | |`,
+);
+rows.push(
+    `| The same login straight to the simulator | | ${fmt(percentile(directTimes, 50), 2)} | ${fmt(percentile(directTimes, 99), 2)} | app adds ${fmt(own50, 2)} ms p50 |`,
+);
 
 const report = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.version}, ${SECONDS}s per load run, 10 connections, all on loopback.`,

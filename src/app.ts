@@ -118,14 +118,18 @@ export function createApp(config: Config, options: AppOptions = {}) {
         const error = toAppError(err);
         const incident = error.code === 'internal' ? randomUUID().slice(0, 8) : undefined;
         // Only the code and status: a whole error object may carry a code, a token or the secret.
-        log(`error ${error.code} ${error.status}${incident ? ` incident=${incident} ${err instanceof Error ? err.name : typeof err}` : ''}`);
+        log(
+            `error ${error.code} ${error.status}${incident ? ` incident=${incident} ${err instanceof Error ? err.name : typeof err}` : ''}`,
+        );
         const loginHost = typeof res.locals.loginHost === 'string' ? res.locals.loginHost : undefined;
         res.status(error.status)
             .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
             .render('error', {
                 error,
                 incident,
-                fix: error.salesforce ? explain(error.salesforce, { callbackUrl: config.callbackUrl, loginHost }) : undefined,
+                fix: error.salesforce
+                    ? explain(error.salesforce, { callbackUrl: config.callbackUrl, loginHost })
+                    : undefined,
             });
     });
 

@@ -106,13 +106,19 @@ export function loadConfig(env: Env): Config {
         const url = new URL(appUrlRaw);
         host = url.hostname;
         if (url.protocol !== 'http:') {
-            problems.push(`APP_URL must start with http:// (this app serves plain HTTP on loopback; got "${appUrlRaw}")`);
+            problems.push(
+                `APP_URL must start with http:// (this app serves plain HTTP on loopback; got "${appUrlRaw}")`,
+            );
         } else if (!isLoopbackHost(url.hostname)) {
-            problems.push(`APP_URL must be http://localhost or http://127.0.0.1: the app listens on loopback only (got "${appUrlRaw}")`);
+            problems.push(
+                `APP_URL must be http://localhost or http://127.0.0.1: the app listens on loopback only (got "${appUrlRaw}")`,
+            );
         } else if (url.port !== '' && Number(url.port) !== port) {
             problems.push(`APP_URL has port ${url.port} but APP_PORT is ${port}: put the port in APP_PORT only`);
         } else if (url.pathname !== '/' || url.search || url.hash || url.username) {
-            problems.push(`APP_URL must be a bare origin such as http://localhost, without a path (got "${appUrlRaw}")`);
+            problems.push(
+                `APP_URL must be a bare origin such as http://localhost, without a path (got "${appUrlRaw}")`,
+            );
         }
         url.port = String(port);
         origin = url.origin;

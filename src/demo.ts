@@ -30,7 +30,9 @@ bound.server.on('request', createApp(config));
 
 console.log('sf-oauth-auth demo: the Salesforce org is simulated on this machine.');
 console.log(`Open ${config.origin} (http://127.0.0.1:${bound.port} works too) and log in with any username.`);
-console.log(`Simulated login hosts: production ${simulator.urls.production}, sandbox ${simulator.urls.sandbox}, My Domain ${simulator.urls.mydomain}`);
+console.log(
+    `Simulated login hosts: production ${simulator.urls.production}, sandbox ${simulator.urls.sandbox}, My Domain ${simulator.urls.mydomain}`,
+);
 console.log('Stop with Control-C.');
 
 process.on('SIGINT', () => {

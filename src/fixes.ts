@@ -106,7 +106,7 @@ export const FIXES: readonly Row[] = [
         error: 'invalid_grant',
         description: /expired access\/refresh token/i,
         explain: () => ({
-            cause: 'The refresh token was revoked or expired under the app\'s Refresh Token Policy (or replaced by rotation).',
+            cause: "The refresh token was revoked or expired under the app's Refresh Token Policy (or replaced by rotation).",
             steps: [
                 'Log in again to get a new refresh token.',
                 `To keep refresh tokens longer, set Refresh Token Policy in ${POLICIES} (for example "Refresh token is valid until revoked").`,
@@ -117,9 +117,9 @@ export const FIXES: readonly Row[] = [
         error: 'invalid_grant',
         description: /ip restricted|login hours/i,
         explain: () => ({
-            cause: 'The user\'s profile does not allow a login from this IP address or at this hour.',
+            cause: "The user's profile does not allow a login from this IP address or at this hour.",
             steps: [
-                'Check Login IP Ranges and Login Hours on the user\'s profile.',
+                "Check Login IP Ranges and Login Hours on the user's profile.",
                 `Or set IP Relaxation to "Relax IP restrictions" in ${POLICIES}.`,
             ],
         }),
@@ -155,13 +155,15 @@ export const FIXES: readonly Row[] = [
         error: 'invalid_request',
         explain: () => ({
             cause: 'Salesforce found the request malformed (for example not over https, or a parameter it did not accept).',
-            steps: ['Check that BASE_SALESFORCE_* URLs start with https:// and that AUTHORIZE_URL and TOKEN_URL are the defaults.'],
+            steps: [
+                'Check that BASE_SALESFORCE_* URLs start with https:// and that AUTHORIZE_URL and TOKEN_URL are the defaults.',
+            ],
         }),
     },
     {
         error: 'OAUTH_APP_ACCESS_DENIED',
         explain: () => ({
-            cause: 'The app admits only pre-authorized users, and this user\'s profile or permission set is not assigned to it.',
+            cause: "The app admits only pre-authorized users, and this user's profile or permission set is not assigned to it.",
             steps: [
                 'Setup → App Manager → your app → Manage → Manage Profiles (or Manage Permission Sets) → add the user\'s profile, for example "Service API User".',
                 `Or in ${POLICIES} set Permitted Users to "All users may self-authorize".`,
@@ -174,7 +176,7 @@ export const FIXES: readonly Row[] = [
         explain: () => ({
             cause: 'The user is not admin approved to access this app.',
             steps: [
-                'Setup → App Manager → your app → Manage → Manage Profiles (or Manage Permission Sets) → add the user\'s profile or permission set.',
+                "Setup → App Manager → your app → Manage → Manage Profiles (or Manage Permission Sets) → add the user's profile or permission set.",
             ],
         }),
     },
@@ -190,7 +192,7 @@ export const FIXES: readonly Row[] = [
         explain: (ctx) => ({
             cause: 'No External Client App with this consumer key is available in the org you logged in to.',
             steps: [
-                'Check CLIENT_ID against the External Client App\'s consumer key, and that the app is enabled in this org.',
+                "Check CLIENT_ID against the External Client App's consumer key, and that the app is enabled in this org.",
                 realmHint(ctx),
             ],
         }),
@@ -198,7 +200,7 @@ export const FIXES: readonly Row[] = [
     {
         error: 'invalid_scope',
         explain: () => ({
-            cause: 'A requested scope is not among the app\'s Selected OAuth Scopes (often refresh_token or openid).',
+            cause: "A requested scope is not among the app's Selected OAuth Scopes (often refresh_token or openid).",
             steps: [
                 `Add the scope in ${APP_SETTINGS} → Selected OAuth Scopes (for this tool: api, refresh_token/offline_access, web), or`,
                 'remove it from the Scope field or from SCOPE in .env (empty means every scope the app has).',
@@ -210,7 +212,9 @@ export const FIXES: readonly Row[] = [
         error: 'unsupported_grant_type',
         explain: () => ({
             cause: 'Salesforce did not see grant_type: usually the token request went to http:// and was redirected, which drops the body.',
-            steps: ['Make BASE_SALESFORCE_PRODUCTION_URL and BASE_SALESFORCE_SANDBOX_URL start with https:// and keep TOKEN_URL=/services/oauth2/token.'],
+            steps: [
+                'Make BASE_SALESFORCE_PRODUCTION_URL and BASE_SALESFORCE_SANDBOX_URL start with https:// and keep TOKEN_URL=/services/oauth2/token.',
+            ],
         }),
     },
     {
@@ -231,7 +235,10 @@ export const FIXES: readonly Row[] = [
         error: 'access_denied',
         explain: () => ({
             cause: 'The person logging in clicked Deny on the approval page (or an admin policy refused access).',
-            steps: ['Start again and click Allow.', `To skip the approval page, pre-authorize the user in ${POLICIES}.`],
+            steps: [
+                'Start again and click Allow.',
+                `To skip the approval page, pre-authorize the user in ${POLICIES}.`,
+            ],
         }),
     },
     {

@@ -2,13 +2,7 @@ import express, { type Express, type Request } from 'express';
 import type { Config } from './config.js';
 import { AppError, type ErrorCode } from './errors.js';
 import { parseEnvironment, parseLoginHint, parseMyDomain, parsePrompt, parseScope, type Environment } from './input.js';
-import {
-    cleanErrorCode,
-    cleanErrorText,
-    codeChallenge,
-    randomToken,
-    type SalesforceClient,
-} from './salesforce.js';
+import { cleanErrorCode, cleanErrorText, codeChallenge, randomToken, type SalesforceClient } from './salesforce.js';
 import type { LoginResult, Store } from './store.js';
 import { DEFAULT_SOQL, resultView } from './view-model.js';
 
@@ -32,7 +26,7 @@ function requireSameOrigin(config: Config, req: Request): void {
     const origin = req.get('origin');
     const ok = site !== undefined ? site === 'same-origin' : origin === config.origin;
     if (!ok) {
-        throw new AppError('not_same_origin', 'This request did not come from this app\'s own page, so it was refused.');
+        throw new AppError('not_same_origin', "This request did not come from this app's own page, so it was refused.");
     }
 }
 
@@ -42,7 +36,8 @@ function formFields(req: Request, allowed: readonly string[]): Record<string, st
     const fields: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(body)) {
         if (!allowed.includes(name)) throw new AppError('bad_request', `Unexpected form field "${name.slice(0, 40)}".`);
-        if (typeof value !== 'string') throw new AppError('bad_request', `The field "${name}" was sent more than once.`);
+        if (typeof value !== 'string')
+            throw new AppError('bad_request', `The field "${name}" was sent more than once.`);
         fields[name] = value;
     }
     return fields;
@@ -134,14 +129,20 @@ export function addRoutes(app: Express, { config, store, salesforce }: Deps): vo
         const names = [...params.keys()];
         // RFC 6749 §3.1: parameters must not be included more than once; `state[]=` is no state either.
         if (names.length > 20 || new Set(names).size !== names.length || names.some((n) => n.includes('['))) {
-            throw new AppError('malformed_response', 'This is not a valid sign-in response: a parameter is repeated or malformed. Start again.');
+            throw new AppError(
+                'malformed_response',
+                'This is not a valid sign-in response: a parameter is repeated or malformed. Start again.',
+            );
         }
         // RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
         const param = (name: string) => params.get(name) || undefined;
 
         const state = param('state');
         if (state === undefined) {
-            throw new AppError('missing_state', 'This sign-in response has no state, so it cannot be matched to a login started here. Start again.');
+            throw new AppError(
+                'missing_state',
+                'This sign-in response has no state, so it cannot be matched to a login started here. Start again.',
+            );
         }
         const taken = RANDOM_ID.test(state)
             ? store.takePending(browserId(config, req), state, Date.now())
@@ -153,10 +154,16 @@ export function addRoutes(app: Express, { config, store, salesforce }: Deps): vo
         // RFC 9207: an `iss` that is present must be the server this login went to.
         const iss = param('iss');
         if (iss !== undefined && iss !== login.baseUrl) {
-            throw new AppError('issuer_mismatch', 'This sign-in response names another issuer than the login host it was sent to.');
+            throw new AppError(
+                'issuer_mismatch',
+                'This sign-in response names another issuer than the login host it was sent to.',
+            );
         }
         if (['access_token', 'id_token', 'token'].some((n) => params.has(n))) {
-            throw new AppError('unsupported_response', 'This sign-in response carries tokens in the URL; only the authorization code flow is supported.');
+            throw new AppError(
+                'unsupported_response',
+                'This sign-in response carries tokens in the URL; only the authorization code flow is supported.',
+            );
         }
         const error = param('error');
         if (error !== undefined) {
@@ -165,9 +172,13 @@ export function addRoutes(app: Express, { config, store, salesforce }: Deps): vo
             });
         }
         const code = param('code');
-        if (code === undefined) throw new AppError('missing_code', 'This sign-in response has neither a code nor an error. Start again.');
+        if (code === undefined)
+            throw new AppError('missing_code', 'This sign-in response has neither a code nor an error. Start again.');
         if (code.length > 2048 || !/^[\x20-\x7e]+$/.test(code)) {
-            throw new AppError('malformed_response', 'The authorization code in this response is not valid. Start again.');
+            throw new AppError(
+                'malformed_response',
+                'The authorization code in this response is not valid. Start again.',
+            );
         }
 
         const { tokens, signatureVerified } = await salesforce.exchangeCode(login.baseUrl, code, login.verifier);
@@ -204,18 +215,25 @@ export function addRoutes(app: Express, { config, store, salesforce }: Deps): vo
         res.render('result', { r: resultView(config, result), notice, defaultSoql: DEFAULT_SOQL });
     });
 
-    const action = (name: string, handler: (result: LoginResult, fields: Record<string, string | undefined>) => Promise<string | void>) => {
+    const action = (
+        name: string,
+        handler: (result: LoginResult, fields: Record<string, string | undefined>) => Promise<string | void>,
+    ) => {
         app.post(`/result/:id/${name}`, (req, _res, next) => {
             requireSameOrigin(config, req);
             next();
         });
-        app.post(`/result/:id/${name}`, express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 5 }), async (req, res) => {
-            const result = findResult(req);
-            res.locals.loginHost = result.loginHost;
-            const fields = formFields(req, ['soql']);
-            const anchor = (await handler(result, fields)) ?? '';
-            res.redirect(303, `/result/${result.id}${anchor}`);
-        });
+        app.post(
+            `/result/:id/${name}`,
+            express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 5 }),
+            async (req, res) => {
+                const result = findResult(req);
+                res.locals.loginHost = result.loginHost;
+                const fields = formFields(req, ['soql']);
+                const anchor = (await handler(result, fields)) ?? '';
+                res.redirect(303, `/result/${result.id}${anchor}`);
+            },
+        );
         app.all(`/result/:id/${name}`, () => {
             throw new AppError('method_not_allowed', 'Use the buttons on the result page.');
         });
@@ -224,7 +242,10 @@ export function addRoutes(app: Express, { config, store, salesforce }: Deps): vo
     action('refresh', async (result) => {
         const tokens = liveTokens(result);
         if (!tokens.refreshToken) {
-            throw new AppError('bad_request', 'There is no refresh token: add the refresh_token (or offline_access) scope to the app and log in again.');
+            throw new AppError(
+                'bad_request',
+                'There is no refresh token: add the refresh_token (or offline_access) scope to the app and log in again.',
+            );
         }
         const refreshed = await salesforce.refresh(result.baseUrl, tokens);
         result.tokens = refreshed.tokens;
@@ -257,7 +278,8 @@ export function addRoutes(app: Express, { config, store, salesforce }: Deps): vo
     action('query', async (result, fields) => {
         const tokens = liveTokens(result);
         const soql = (fields.soql ?? '').trim();
-        if (soql === '' || soql.length > 4000) throw new AppError('bad_request', 'Enter a SOQL query of at most 4000 characters.');
+        if (soql === '' || soql.length > 4000)
+            throw new AppError('bad_request', 'Enter a SOQL query of at most 4000 characters.');
         result.apiVersion ??= config.apiVersion ?? (await salesforce.latestApiVersion(tokens));
         result.lastQuery = await salesforce.query(tokens, result.apiVersion, soql);
         return '#query';
@@ -273,7 +295,10 @@ function reason(err: unknown): string {
     return err instanceof AppError ? err.message : 'the identity call failed';
 }
 
-const STATE_MESSAGES: Record<'no_login_in_progress' | 'state_mismatch' | 'state_already_used' | 'login_expired', string> = {
+const STATE_MESSAGES: Record<
+    'no_login_in_progress' | 'state_mismatch' | 'state_already_used' | 'login_expired',
+    string
+> = {
     no_login_in_progress:
         'No login is in progress in this browser (or it expired after 15 minutes). Start the login from the first page of this app, in this browser.',
     state_mismatch:

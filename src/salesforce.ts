@@ -62,7 +62,9 @@ export function codeChallenge(verifier: string): string {
 
 /** Salesforce's `signature`: base64(HMAC-SHA256(key = client secret, message = id + issued_at)). */
 export function tokenSignature(secret: string, id: string, issuedAt: string): string {
-    return createHmac('sha256', secret).update(id + issuedAt).digest('base64');
+    return createHmac('sha256', secret)
+        .update(id + issuedAt)
+        .digest('base64');
 }
 
 function signatureMatches(secret: string, id: string, issuedAt: string, signature: string): boolean {
@@ -117,7 +119,8 @@ function parseJsonObject(reply: Reply): Json | undefined {
 function optionalString(body: Json, field: string): string | undefined {
     const v = body[field];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string') throw new AppError('bad_response', `Salesforce sent a token response whose ${field} is not text.`);
+    if (typeof v !== 'string')
+        throw new AppError('bad_response', `Salesforce sent a token response whose ${field} is not text.`);
     return v;
 }
 
@@ -193,7 +196,10 @@ export function createSalesforceClient(config: Config): SalesforceClient {
             );
         }
         if (reply.body.trim() === '') {
-            throw new AppError('bad_response', `Salesforce answered the ${what} with an empty response (HTTP ${reply.status}).`);
+            throw new AppError(
+                'bad_response',
+                `Salesforce answered the ${what} with an empty response (HTTP ${reply.status}).`,
+            );
         }
         const body = parseJsonObject(reply);
         if (reply.status !== 200) {
@@ -206,10 +212,16 @@ export function createSalesforceClient(config: Config): SalesforceClient {
                     },
                 });
             }
-            throw new AppError('bad_response', `Salesforce answered the ${what} with an error (HTTP ${reply.status}) and no OAuth error code.`);
+            throw new AppError(
+                'bad_response',
+                `Salesforce answered the ${what} with an error (HTTP ${reply.status}) and no OAuth error code.`,
+            );
         }
         if (!body) {
-            throw new AppError('bad_response', `Salesforce answered the ${what} with something that is not a JSON token response.`);
+            throw new AppError(
+                'bad_response',
+                `Salesforce answered the ${what} with something that is not a JSON token response.`,
+            );
         }
         const accessToken = body.access_token;
         if (typeof accessToken !== 'string' || accessToken === '') {
@@ -299,7 +311,8 @@ export function createSalesforceClient(config: Config): SalesforceClient {
             const reply = await send('GET', tokens.id, { bearer: tokens.accessToken });
             const body = parseJsonObject(reply);
             if (reply.status !== 200 || !body) {
-                const said = reply.body.trim() === 'Bad_OAuth_Token' ? ' (Bad_OAuth_Token: the access token is not valid)' : '';
+                const said =
+                    reply.body.trim() === 'Bad_OAuth_Token' ? ' (Bad_OAuth_Token: the access token is not valid)' : '';
                 throw new AppError('bad_response', `the identity URL answered HTTP ${reply.status}${said}.`);
             }
             const text = (field: string) => (typeof body[field] === 'string' ? (body[field] as string) : undefined);
@@ -329,7 +342,10 @@ export function createSalesforceClient(config: Config): SalesforceClient {
                       .filter((v) => /^\d+\.\d$/.test(v))
                 : [];
             if (reply.status !== 200 || numbers.length === 0) {
-                throw new AppError('bad_response', `Salesforce's /services/data/ answered HTTP ${reply.status} without a list of API versions.`);
+                throw new AppError(
+                    'bad_response',
+                    `Salesforce's /services/data/ answered HTTP ${reply.status} without a list of API versions.`,
+                );
             }
             return numbers.sort((a, b) => Number(a) - Number(b)).at(-1)!;
         },
@@ -350,7 +366,11 @@ export function createSalesforceClient(config: Config): SalesforceClient {
                 const rows = records.map((r) =>
                     columns.map((c) => {
                         const v = r[c];
-                        return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+                        return v === null || v === undefined
+                            ? ''
+                            : typeof v === 'object'
+                              ? JSON.stringify(v)
+                              : String(v);
                     }),
                 );
                 const totalSize = Number((body as Json).totalSize ?? records.length);

@@ -13,7 +13,9 @@ try {
     config = loadConfig(process.env);
 } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    console.error(`sf-oauth-auth cannot start.\n${err.message}\n\nCopy .env.example to .env and fill it in (see README.md, "Configuration").`);
+    console.error(
+        `sf-oauth-auth cannot start.\n${err.message}\n\nCopy .env.example to .env and fill it in (see README.md, "Configuration").`,
+    );
     process.exit(1);
 }
 

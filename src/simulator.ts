@@ -116,12 +116,48 @@ export const API_VERSIONS = [
 ];
 
 const ACCOUNTS = [
-    { Id: '0015g00000SimA1AAK', Name: 'Edge Communications', Industry: 'Electronics', BillingCity: 'Austin', Type: 'Customer - Direct' },
-    { Id: '0015g00000SimA2AAK', Name: 'Burlington Textiles Corp of America', Industry: 'Apparel', BillingCity: 'Burlington', Type: 'Customer - Direct' },
-    { Id: '0015g00000SimA3AAK', Name: 'Pyramid Construction Inc.', Industry: 'Construction', BillingCity: 'Paris', Type: 'Customer - Channel' },
-    { Id: '0015g00000SimA4AAK', Name: 'Dickenson plc', Industry: 'Consulting', BillingCity: 'Lawrence', Type: 'Customer - Channel' },
-    { Id: '0015g00000SimA5AAK', Name: 'Grand Hotels & Resorts Ltd', Industry: 'Hospitality', BillingCity: 'Chicago', Type: 'Customer - Direct' },
-    { Id: '0015g00000SimA6AAK', Name: 'United Oil & Gas Corp.', Industry: 'Energy', BillingCity: 'New York', Type: 'Customer - Direct' },
+    {
+        Id: '0015g00000SimA1AAK',
+        Name: 'Edge Communications',
+        Industry: 'Electronics',
+        BillingCity: 'Austin',
+        Type: 'Customer - Direct',
+    },
+    {
+        Id: '0015g00000SimA2AAK',
+        Name: 'Burlington Textiles Corp of America',
+        Industry: 'Apparel',
+        BillingCity: 'Burlington',
+        Type: 'Customer - Direct',
+    },
+    {
+        Id: '0015g00000SimA3AAK',
+        Name: 'Pyramid Construction Inc.',
+        Industry: 'Construction',
+        BillingCity: 'Paris',
+        Type: 'Customer - Channel',
+    },
+    {
+        Id: '0015g00000SimA4AAK',
+        Name: 'Dickenson plc',
+        Industry: 'Consulting',
+        BillingCity: 'Lawrence',
+        Type: 'Customer - Channel',
+    },
+    {
+        Id: '0015g00000SimA5AAK',
+        Name: 'Grand Hotels & Resorts Ltd',
+        Industry: 'Hospitality',
+        BillingCity: 'Chicago',
+        Type: 'Customer - Direct',
+    },
+    {
+        Id: '0015g00000SimA6AAK',
+        Name: 'United Oil & Gas Corp.',
+        Industry: 'Energy',
+        BillingCity: 'New York',
+        Type: 'Customer - Direct',
+    },
 ];
 
 const DEFAULT_USERNAME = 'api.user@test.not';
@@ -150,7 +186,9 @@ function oauthError(res: Response, status: number, error: string, description: s
 
 /** The authorize endpoint answers a bad client or redirect URI with plain text and no redirect. */
 function plainError(res: Response, error: string, description: string): void {
-    res.status(400).type('text/plain').send(`error=${error}&error_description=${encodeURIComponent(description)}`);
+    res.status(400)
+        .type('text/plain')
+        .send(`error=${error}&error_description=${encodeURIComponent(description)}`);
 }
 
 function restError(res: Response, status: number, errorCode: string, message: string): void {
@@ -255,10 +293,15 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
             case undefined:
                 return false;
             case 'server_error':
-                res.status(503).set('Retry-After', '120').type('text/html').send('<html><body><h1>Service Unavailable</h1></body></html>');
+                res.status(503)
+                    .set('Retry-After', '120')
+                    .type('text/html')
+                    .send('<html><body><h1>Service Unavailable</h1></body></html>');
                 return true;
             case 'html':
-                res.status(200).type('text/html').send('<html><body><h1>Down for maintenance</h1><script>alert(1)</script></body></html>');
+                res.status(200)
+                    .type('text/html')
+                    .send('<html><body><h1>Down for maintenance</h1><script>alert(1)</script></body></html>');
                 return true;
             case 'empty':
                 res.status(200).type('application/json').send('');
@@ -308,30 +351,51 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
         const form = express.urlencoded({ extended: false, limit: '64kb' });
 
         app.get('/', (_req, res) => {
-            res.send(page('Simulated Salesforce', `<h1>Simulated Salesforce (${realm})</h1><p>This server imitates Salesforce's login and REST endpoints for sf-oauth-auth.</p>`));
+            res.send(
+                page(
+                    'Simulated Salesforce',
+                    `<h1>Simulated Salesforce (${realm})</h1><p>This server imitates Salesforce's login and REST endpoints for sf-oauth-auth.</p>`,
+                ),
+            );
         });
 
         app.get('/services/oauth2/authorize', (req, res) => {
             const q = req.query as Record<string, string | undefined>;
-            if (q.client_id !== settings.clientId) return plainError(res, 'invalid_client_id', 'client identifier invalid');
+            if (q.client_id !== settings.clientId)
+                return plainError(res, 'invalid_client_id', 'client identifier invalid');
             if (!q.redirect_uri) return plainError(res, 'redirect_uri_missing', 'redirect_uri not provided');
             if (!settings.callbackUrls.includes(q.redirect_uri)) {
                 return plainError(res, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
             }
             if (q.response_type !== 'code') {
-                return redirectWith(res, q.redirect_uri, { error: 'unsupported_response_type', error_description: 'response type not supported', state: q.state });
+                return redirectWith(res, q.redirect_uri, {
+                    error: 'unsupported_response_type',
+                    error_description: 'response type not supported',
+                    state: q.state,
+                });
             }
             if (settings.requirePkce && !q.code_challenge) {
-                return redirectWith(res, q.redirect_uri, { error: 'invalid_request', error_description: 'missing required code challenge', state: q.state });
+                return redirectWith(res, q.redirect_uri, {
+                    error: 'invalid_request',
+                    error_description: 'missing required code challenge',
+                    state: q.state,
+                });
             }
             if (q.code_challenge_method !== undefined && q.code_challenge_method !== 'S256') {
-                return redirectWith(res, q.redirect_uri, { error: 'invalid_request', error_description: 'invalid code challenge method', state: q.state });
+                return redirectWith(res, q.redirect_uri, {
+                    error: 'invalid_request',
+                    error_description: 'invalid code challenge method',
+                    state: q.state,
+                });
             }
             const requested = (q.scope ?? '').split(' ').filter(Boolean);
             if (requested.some((s) => !settings.scopes.includes(s))) {
                 // Salesforce shows its own error page here; the app never hears of it.
                 res.status(400).send(
-                    page('Error', `<h1>OAuth Error</h1><p>We can't authorize you because of an OAuth error. For more information, contact your Salesforce administrator.</p><p><code>OAUTH_APPROVAL_ERROR_GENERIC : An unexpected error has occured during authentication. Please try again.</code></p><p>error=invalid_scope&amp;error_description=the requested scope is not allowed</p>`),
+                    page(
+                        'Error',
+                        `<h1>OAuth Error</h1><p>We can't authorize you because of an OAuth error. For more information, contact your Salesforce administrator.</p><p><code>OAUTH_APPROVAL_ERROR_GENERIC : An unexpected error has occured during authentication. Please try again.</code></p><p>error=invalid_scope&amp;error_description=the requested scope is not allowed</p>`,
+                    ),
                 );
                 return;
             }
@@ -344,7 +408,9 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
                 scope: requested.length > 0 ? requested : settings.scopes,
                 loginHint: q.login_hint,
             });
-            const username = escapeHtml(q.login_hint ?? (realm === 'sandbox' ? `${DEFAULT_USERNAME}.sandbox` : DEFAULT_USERNAME));
+            const username = escapeHtml(
+                q.login_hint ?? (realm === 'sandbox' ? `${DEFAULT_USERNAME}.sandbox` : DEFAULT_USERNAME),
+            );
             res.send(
                 page(
                     'Login | Salesforce',
@@ -365,18 +431,31 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
             const body = req.body as Record<string, unknown>;
             const request = typeof body.request === 'string' ? authorizeRequests.get(body.request) : undefined;
             if (!request || request.realm !== realm) {
-                res.status(400).send(page('Error', '<h1>Session expired</h1><p>Start the login again from the app.</p>'));
+                res.status(400).send(
+                    page('Error', '<h1>Session expired</h1><p>Start the login again from the app.</p>'),
+                );
                 return;
             }
             authorizeRequests.delete(body.request as string);
             if (body.decision === 'deny') {
-                return redirectWith(res, request.redirectUri, { error: 'access_denied', error_description: 'end-user denied authorization', state: request.state });
+                return redirectWith(res, request.redirectUri, {
+                    error: 'access_denied',
+                    error_description: 'end-user denied authorization',
+                    state: request.state,
+                });
             }
             if (settings.authorizeError) {
                 const e = settings.authorizeError;
-                return redirectWith(res, request.redirectUri, { error: e.error, error_description: e.description, state: request.state });
+                return redirectWith(res, request.redirectUri, {
+                    error: e.error,
+                    error_description: e.description,
+                    state: request.state,
+                });
             }
-            const username = typeof body.username === 'string' && body.username.trim() !== '' ? body.username.trim().slice(0, 80) : DEFAULT_USERNAME;
+            const username =
+                typeof body.username === 'string' && body.username.trim() !== ''
+                    ? body.username.trim().slice(0, 80)
+                    : DEFAULT_USERNAME;
             // Real codes look like aPrx…== and arrive percent-encoded.
             const code = `aPrx${randomBytes(43).toString('base64')}`;
             codes.set(code, {
@@ -397,7 +476,11 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
             const f = req.body as Record<string, unknown>;
             const field = (name: string) => (typeof f[name] === 'string' ? (f[name] as string) : undefined);
             const recorded: Record<string, string> = {};
-            for (const [k, v] of Object.entries(f)) if (typeof v === 'string') recorded[k] = ['client_secret', 'code_verifier', 'code', 'refresh_token'].includes(k) ? 'present' : v;
+            for (const [k, v] of Object.entries(f))
+                if (typeof v === 'string')
+                    recorded[k] = ['client_secret', 'code_verifier', 'code', 'refresh_token'].includes(k)
+                        ? 'present'
+                        : v;
             stats.lastTokenForm = recorded;
             stats.lastTokenRealm = realm;
 
@@ -405,9 +488,13 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
             if (grant !== 'authorization_code' && grant !== 'refresh_token') {
                 return oauthError(res, 400, 'unsupported_grant_type', 'grant type not supported');
             }
-            if (field('client_id') !== settings.clientId) return oauthError(res, 400, 'invalid_client_id', 'client identifier invalid');
+            if (field('client_id') !== settings.clientId)
+                return oauthError(res, 400, 'invalid_client_id', 'client identifier invalid');
             const secret = field('client_secret');
-            if ((secret === undefined && settings.requireSecret) || (secret !== undefined && !sameText(secret, settings.clientSecret))) {
+            if (
+                (secret === undefined && settings.requireSecret) ||
+                (secret !== undefined && !sameText(secret, settings.clientSecret))
+            ) {
                 return oauthError(res, 400, 'invalid_client', 'invalid client credentials');
             }
 
@@ -458,7 +545,8 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
             stats.revokes += 1;
             const token = (req.body as Record<string, unknown>).token;
             const issued = typeof token === 'string' ? tokens.get(token) : undefined;
-            if (typeof token !== 'string' || token === '') return oauthError(res, 400, 'unsupported_token_type', 'token type not supported');
+            if (typeof token !== 'string' || token === '')
+                return oauthError(res, 400, 'unsupported_token_type', 'token type not supported');
             if (!issued || issued.revoked) return oauthError(res, 400, 'invalid_token', 'invalid token');
             issued.revoked = true;
             if (issued.kind === 'refresh') {
@@ -544,25 +632,41 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
                 return restError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
             }
             const soql = typeof req.query.q === 'string' ? req.query.q : '';
-            const m = /^\s*SELECT\s+([\w\s,.]+?)\s+FROM\s+(\w+)(?:\s+ORDER\s+BY\s+(\w+)(?:\s+(?:ASC|DESC))?)?(?:\s+LIMIT\s+(\d+))?\s*$/i.exec(soql);
+            const m =
+                /^\s*SELECT\s+([\w\s,.]+?)\s+FROM\s+(\w+)(?:\s+ORDER\s+BY\s+(\w+)(?:\s+(?:ASC|DESC))?)?(?:\s+LIMIT\s+(\d+))?\s*$/i.exec(
+                    soql,
+                );
             if (!m) {
                 const word = /\bFROM\b/i.test(soql) ? soql.trim().split(/\s+/).slice(-1)[0] : 'EOF';
                 return restError(res, 400, 'MALFORMED_QUERY', `unexpected token: '${word ?? 'EOF'}'`);
             }
             const [, fieldList, object, , limit] = m;
             if (object!.toLowerCase() !== 'account') {
-                return restError(res, 400, 'INVALID_TYPE', `sObject type '${object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
+                return restError(
+                    res,
+                    400,
+                    'INVALID_TYPE',
+                    `sObject type '${object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+                );
             }
             const fields = fieldList!.split(',').map((f) => f.trim());
             const known = Object.keys(ACCOUNTS[0]!);
             const unknown = fields.find((f) => !known.some((k) => k.toLowerCase() === f.toLowerCase()));
             if (unknown !== undefined) {
-                return restError(res, 400, 'INVALID_FIELD', `No such column '${unknown}' on entity 'Account'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+                return restError(
+                    res,
+                    400,
+                    'INVALID_FIELD',
+                    `No such column '${unknown}' on entity 'Account'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+                );
             }
             const rows = ACCOUNTS.slice(0, limit === undefined ? ACCOUNTS.length : Number(limit));
             const records = rows.map((a) => {
                 const record: Record<string, unknown> = {
-                    attributes: { type: 'Account', url: `/services/data/${req.params.version}/sobjects/Account/${a.Id}` },
+                    attributes: {
+                        type: 'Account',
+                        url: `/services/data/${req.params.version}/sobjects/Account/${a.Id}`,
+                    },
                 };
                 for (const f of fields) {
                     const key = known.find((k) => k.toLowerCase() === f.toLowerCase()) as keyof typeof a;
@@ -594,7 +698,13 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
         stats,
         urls,
         resetFaults() {
-            Object.assign(settings, { tokenFault: undefined, tokenError: undefined, authorizeError: undefined, identityFault: undefined, accessTokenExtra: '' });
+            Object.assign(settings, {
+                tokenFault: undefined,
+                tokenError: undefined,
+                authorizeError: undefined,
+                identityFault: undefined,
+                accessTokenExtra: '',
+            });
         },
         async close() {
             await Promise.all(

@@ -11,13 +11,19 @@ export function shellQuote(value: string): string {
 
 export function formatIssuedAt(issuedAt: string | undefined): string | undefined {
     if (issuedAt === undefined || !/^\d{10,16}$/.test(issuedAt)) return issuedAt;
-    return new Date(Number(issuedAt)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+    return new Date(Number(issuedAt))
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
 }
 
 /** Sandbox or production, from what the login host and instance URL say. */
 export function orgKind(result: Pick<LoginResult, 'environment' | 'loginHost'>, instanceUrl?: string): string {
     const hosts = [result.loginHost, instanceUrl ? new URL(instanceUrl).hostname : ''];
-    if (result.environment === 'Sandbox' || hosts.some((h) => h === 'test.salesforce.com' || /\.sandbox\.my\.salesforce\.com$|^cs\d+\./.test(h))) {
+    if (
+        result.environment === 'Sandbox' ||
+        hosts.some((h) => h === 'test.salesforce.com' || /\.sandbox\.my\.salesforce\.com$|^cs\d+\./.test(h))
+    ) {
         return 'Sandbox';
     }
     if (hosts.some((h) => /\.scratch\.my\.salesforce\.com$/.test(h))) return 'Scratch org';
@@ -62,7 +68,11 @@ export function resultView(config: Config, result: LoginResult) {
                 ? `curl --get ${shellQuote(queryUrl)} --data-urlencode ${shellQuote(`q=${soql}`)} -H ${shellQuote(`Authorization: Bearer ${t.accessToken}`)}`
                 : undefined,
         envSnippet: t
-            ? [`SF_ACCESS_TOKEN=${t.accessToken}`, `SF_INSTANCE_URL=${t.instanceUrl}`, ...(version ? [`SF_API_VERSION=${version}`] : [])].join('\n')
+            ? [
+                  `SF_ACCESS_TOKEN=${t.accessToken}`,
+                  `SF_INSTANCE_URL=${t.instanceUrl}`,
+                  ...(version ? [`SF_API_VERSION=${version}`] : []),
+              ].join('\n')
             : undefined,
     };
 }

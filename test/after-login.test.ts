@@ -93,7 +93,9 @@ describe('after the login', () => {
     it('a refresh that Salesforce refuses gets the code-exchange error page: 502, invalid_grant and its fix', async () => {
         const { browser, url, html } = await loggedIn();
         // Revoke the refresh token behind the app's back, as an admin would.
-        await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, { form: { token: refreshTokenOf(html)! } });
+        await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, {
+            form: { token: refreshTokenOf(html)! },
+        });
         const reply = await browser.post(`${url}/refresh`, {});
         assert.equal(reply.status, 502);
         assertSafeHeaders(reply);
@@ -121,13 +123,17 @@ describe('after the login', () => {
         assert.match(text(page.body), /refresh token and its access tokens are no longer valid/);
         assert.ok(!page.body.includes(token), 'the token is gone from the page');
         // Salesforce revokes the access tokens of a revoked refresh token too.
-        const identity = await browser.request(`${stack.sim.urls.production}/services/oauth2/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+        const identity = await browser.request(`${stack.sim.urls.production}/services/oauth2/userinfo`, {
+            headers: { authorization: `Bearer ${token}` },
+        });
         assert.equal(identity.status, 403);
     });
 
     it('when Salesforce answers the revoke with 400 invalid_token, the page reports it and the tokens are still forgotten', async () => {
         const { browser, url, html } = await loggedIn();
-        await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, { form: { token: refreshTokenOf(html)! } });
+        await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, {
+            form: { token: refreshTokenOf(html)! },
+        });
         await browser.post(`${url}/revoke`, {});
         const page = await browser.request(url);
         assert.match(text(page.body), /Salesforce answered invalid_token \(invalid token\)/);
@@ -168,7 +174,9 @@ describe('after the login', () => {
 
     it('a query with an access token Salesforce no longer accepts shows INVALID_SESSION_ID', async () => {
         const { browser, url, html } = await loggedIn();
-        await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, { form: { token: accessTokenOf(html)! } });
+        await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, {
+            form: { token: accessTokenOf(html)! },
+        });
         await browser.post(`${url}/query`, { soql: 'SELECT Id FROM Account' });
         const page = text((await browser.request(url)).body);
         assert.match(page, /INVALID_SESSION_ID/);
@@ -184,13 +192,22 @@ describe('after the login', () => {
             `curl --get '${stack.sim.urls.production}/services/data/v68.0/query' --data-urlencode 'q=SELECT Id, Name FROM Account LIMIT 5' -H 'Authorization: Bearer ${token}'`,
         );
         const env = /<code id="env-snippet">([^<]*)<\/code>/.exec(html)![1]!;
-        assert.equal(env, `SF_ACCESS_TOKEN=${token}\nSF_INSTANCE_URL=${stack.sim.urls.production}\nSF_API_VERSION=68.0`);
+        assert.equal(
+            env,
+            `SF_ACCESS_TOKEN=${token}\nSF_INSTANCE_URL=${stack.sim.urls.production}\nSF_API_VERSION=68.0`,
+        );
     });
 
     for (const [name, headers] of [
-        ['Sec-Fetch-Site: same-site (another localhost port)', { 'sec-fetch-site': 'same-site', origin: 'http://localhost:3000' }],
+        [
+            'Sec-Fetch-Site: same-site (another localhost port)',
+            { 'sec-fetch-site': 'same-site', origin: 'http://localhost:3000' },
+        ],
         ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' }],
-        ['no Sec-Fetch-Site and Origin http://localhost:3000', { 'sec-fetch-site': '', origin: 'http://localhost:3000' }],
+        [
+            'no Sec-Fetch-Site and Origin http://localhost:3000',
+            { 'sec-fetch-site': '', origin: 'http://localhost:3000' },
+        ],
         ['no Sec-Fetch-Site and no Origin', { 'sec-fetch-site': '', origin: '' }],
     ] as const) {
         it(`refresh, revoke and query from ${name} are refused with 403 and call nothing`, async () => {
@@ -199,7 +216,10 @@ describe('after the login', () => {
             for (const action of ['refresh', 'revoke', 'query']) {
                 const h: Record<string, string> = {};
                 for (const [k, v] of Object.entries(headers)) if (v) h[k] = v;
-                const reply = await browser.request(`${url}/${action}`, { form: { soql: 'SELECT Id FROM Account' }, headers: h });
+                const reply = await browser.request(`${url}/${action}`, {
+                    form: { soql: 'SELECT Id FROM Account' },
+                    headers: h,
+                });
                 assert.equal(reply.status, 403, action);
                 assert.match(text(reply.body), /did not come from this app's own page/);
             }
@@ -210,7 +230,10 @@ describe('after the login', () => {
 
     it('an action from the exact app origin without Sec-Fetch-Site (a non-browser client) is accepted', async () => {
         const { browser, url } = await loggedIn();
-        const reply = await browser.request(`${url}/query`, { form: { soql: 'SELECT Id FROM Account' }, headers: { origin: stack.origin } });
+        const reply = await browser.request(`${url}/query`, {
+            form: { soql: 'SELECT Id FROM Account' },
+            headers: { origin: stack.origin },
+        });
         assert.equal(reply.status, 303);
     });
 
@@ -227,7 +250,10 @@ describe('after the login', () => {
 
     it('a Custom login with a My Domain goes to that host (simulated) and redeems the code there', async () => {
         const browser = new Browser();
-        const steps = await fullLogin(stack, browser, { sf_env: 'Custom', my_domain: 'https://Acme--UAT.sandbox.my.salesforce.com/' });
+        const steps = await fullLogin(stack, browser, {
+            sf_env: 'Custom',
+            my_domain: 'https://Acme--UAT.sandbox.my.salesforce.com/',
+        });
         assert.equal(steps.authorizeUrl.origin, stack.sim.urls.mydomain);
         assert.equal(stack.sim.stats.lastTokenRealm, 'mydomain');
         assert.equal(steps.result?.status, 200);
@@ -236,7 +262,15 @@ describe('after the login', () => {
         assert.match(page, /Org Sandbox/);
     });
 
-    for (const domain of ['evil.com', 'acme.my.salesforce.com.evil.com', 'http://acme.my.salesforce.com', 'acme.my.salesforce.com:8443', 'x.my.salesforce.com@evil.com', '127.0.0.1', 'localhost']) {
+    for (const domain of [
+        'evil.com',
+        'acme.my.salesforce.com.evil.com',
+        'http://acme.my.salesforce.com',
+        'acme.my.salesforce.com:8443',
+        'x.my.salesforce.com@evil.com',
+        '127.0.0.1',
+        'localhost',
+    ]) {
         it(`a Custom login with "${domain}" is refused with 400 and no redirect`, async () => {
             const reply = await new Browser().post(`${stack.origin}/login`, { sf_env: 'Custom', my_domain: domain });
             assert.equal(reply.status, 400);
@@ -246,7 +280,10 @@ describe('after the login', () => {
     }
 
     it('a Custom login with a lightning.force.com host suggests the my.salesforce.com host', async () => {
-        const reply = await new Browser().post(`${stack.origin}/login`, { sf_env: 'Custom', my_domain: 'acme.lightning.force.com' });
+        const reply = await new Browser().post(`${stack.origin}/login`, {
+            sf_env: 'Custom',
+            my_domain: 'acme.lightning.force.com',
+        });
         assert.equal(reply.status, 400);
         assert.match(text(reply.body), /Use acme\.my\.salesforce\.com instead/);
     });

@@ -3,7 +3,18 @@
 // headers, and no token request where none is due.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertSafeHeaders, Browser, decide, fullLogin, rawRequest, startLogin, startStack, text, type Reply, type Stack } from './helpers.js';
+import {
+    assertSafeHeaders,
+    Browser,
+    decide,
+    fullLogin,
+    rawRequest,
+    startLogin,
+    startStack,
+    text,
+    type Reply,
+    type Stack,
+} from './helpers.js';
 
 describe('bad input', () => {
     let stack: Stack;
@@ -37,7 +48,12 @@ describe('bad input', () => {
             ['an unknown field', 'sf_env=Production&client_secret=x', 400, /Unexpected form field "client_secret"/],
             ['Custom without a domain', 'sf_env=Custom&my_domain=', 400, /Enter your My Domain host/],
             ['a 5 KB body', `sf_env=Production&login_hint=${'a'.repeat(5000)}`, 413, /more data than this app accepts/],
-            ['more than 20 parameters', Array.from({ length: 25 }, (_, i) => `p${i}=1`).join('&'), 413, /more data than this app accepts/],
+            [
+                'more than 20 parameters',
+                Array.from({ length: 25 }, (_, i) => `p${i}=1`).join('&'),
+                413,
+                /more data than this app accepts/,
+            ],
             ['a login hint with a newline', 'sf_env=Production&login_hint=a%0d%0aSet-Cookie:%20x', 400, /login hint/],
         ];
         for (const [name, body, status, message] of cases) {
@@ -45,7 +61,11 @@ describe('bad input', () => {
                 const reply = await rawRequest(stack.port, {
                     method: 'POST',
                     path: '/login',
-                    headers: { host: new URL(stack.origin).host, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+                    headers: {
+                        host: new URL(stack.origin).host,
+                        'content-type': 'application/x-www-form-urlencoded',
+                        'sec-fetch-site': 'same-origin',
+                    },
                     body,
                 });
                 checked(reply, status, message);
@@ -57,13 +77,20 @@ describe('bad input', () => {
         for (const [name, headers] of [
             ['Origin https://evil.example', { origin: 'https://evil.example' }],
             ['Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site' }],
-            ['Sec-Fetch-Site same-site from localhost:3000', { 'sec-fetch-site': 'same-site', origin: 'http://localhost:3000' }],
+            [
+                'Sec-Fetch-Site same-site from localhost:3000',
+                { 'sec-fetch-site': 'same-site', origin: 'http://localhost:3000' },
+            ],
         ] as const) {
             it(`from ${name}, answers 403 and creates no pending login`, async () => {
                 const reply = await rawRequest(stack.port, {
                     method: 'POST',
                     path: '/login',
-                    headers: { host: new URL(stack.origin).host, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+                    headers: {
+                        host: new URL(stack.origin).host,
+                        'content-type': 'application/x-www-form-urlencoded',
+                        ...headers,
+                    },
                     body: 'sf_env=Production',
                 });
                 checked(reply, 403, /did not come from this app's own page/);
@@ -89,38 +116,101 @@ describe('bad input', () => {
         const state = (url: URL) => url.searchParams.get('state')!;
         const code = (url: URL) => encodeURIComponent(url.searchParams.get('code')!);
 
-        it('with no parameters, answers 400 "no state"', refuse(() => `${origin()}/callback`, 400, /has no state/));
-        it('with code=&state= (empty means absent), answers 400 "no state"', refuse(() => `${origin()}/callback?code=&state=`, 400, /has no state/));
-        it('with a well-formed but wrong state, answers 400 and names the mismatch', refuse((u) => `${origin()}/callback?code=${code(u)}&state=${'A'.repeat(43)}`, 400, /does not match any login/));
-        it('with code=x&code=y, answers 400 malformed', refuse((u) => `${origin()}/callback?${q(u)}&code=other`, 400, /repeated or malformed/));
-        it('with state[]=<valid>, answers 400 malformed', refuse((u) => `${origin()}/callback?code=${code(u)}&state%5B%5D=${state(u)}`, 400, /repeated or malformed/));
-        it('with state[k]=v, answers 400 malformed', refuse((u) => `${origin()}/callback?${q(u)}&state%5Bk%5D=v`, 400, /repeated or malformed/));
-        it('with iss twice, answers 400 malformed', refuse((u) => `${origin()}/callback?${q(u)}&iss=a&iss=a`, 400, /repeated or malformed/));
-        it('with a 5 KB state, answers 400', refuse((u) => `${origin()}/callback?code=${code(u)}&state=${'a'.repeat(5000)}`, 400, /does not match/));
+        it(
+            'with no parameters, answers 400 "no state"',
+            refuse(() => `${origin()}/callback`, 400, /has no state/),
+        );
+        it(
+            'with code=&state= (empty means absent), answers 400 "no state"',
+            refuse(() => `${origin()}/callback?code=&state=`, 400, /has no state/),
+        );
+        it(
+            'with a well-formed but wrong state, answers 400 and names the mismatch',
+            refuse(
+                (u) => `${origin()}/callback?code=${code(u)}&state=${'A'.repeat(43)}`,
+                400,
+                /does not match any login/,
+            ),
+        );
+        it(
+            'with code=x&code=y, answers 400 malformed',
+            refuse((u) => `${origin()}/callback?${q(u)}&code=other`, 400, /repeated or malformed/),
+        );
+        it(
+            'with state[]=<valid>, answers 400 malformed',
+            refuse((u) => `${origin()}/callback?code=${code(u)}&state%5B%5D=${state(u)}`, 400, /repeated or malformed/),
+        );
+        it(
+            'with state[k]=v, answers 400 malformed',
+            refuse((u) => `${origin()}/callback?${q(u)}&state%5Bk%5D=v`, 400, /repeated or malformed/),
+        );
+        it(
+            'with iss twice, answers 400 malformed',
+            refuse((u) => `${origin()}/callback?${q(u)}&iss=a&iss=a`, 400, /repeated or malformed/),
+        );
+        it(
+            'with a 5 KB state, answers 400',
+            refuse((u) => `${origin()}/callback?code=${code(u)}&state=${'a'.repeat(5000)}`, 400, /does not match/),
+        );
         it('with a 10 KB code and the valid state, answers 400 and consumes the login', async () => {
-            const { b, url } = await callback((u) => `${origin()}/callback?code=${'c'.repeat(10_000)}&state=${state(u)}`, 400, /code in this response is not valid/);
+            const { b, url } = await callback(
+                (u) => `${origin()}/callback?code=${'c'.repeat(10_000)}&state=${state(u)}`,
+                400,
+                /code in this response is not valid/,
+            );
             assert.equal((await b.request(url.href)).status, 400, 'the login was consumed');
         });
-        it('with state=%ZZ, answers 400 (not 500)', refuse(() => `${origin()}/callback?code=x&state=%ZZ`, 400, /does not match/));
-        it('with state=%00, answers 400 (not 500)', refuse(() => `${origin()}/callback?code=x&state=%00`, 400, /does not match/));
-        it('with __proto__[x]=1&constructor=1&toString=1, answers 400', refuse(() => `${origin()}/callback?__proto__%5Bx%5D=1&constructor=1&toString=1`, 400, /repeated or malformed/));
-        it('with error and code and the valid state, shows the error and exchanges nothing', refuse((u) => `${origin()}/callback?${q(u)}&error=access_denied&error_description=no`, 400, /access_denied/));
+        it(
+            'with state=%ZZ, answers 400 (not 500)',
+            refuse(() => `${origin()}/callback?code=x&state=%ZZ`, 400, /does not match/),
+        );
+        it(
+            'with state=%00, answers 400 (not 500)',
+            refuse(() => `${origin()}/callback?code=x&state=%00`, 400, /does not match/),
+        );
+        it(
+            'with __proto__[x]=1&constructor=1&toString=1, answers 400',
+            refuse(
+                () => `${origin()}/callback?__proto__%5Bx%5D=1&constructor=1&toString=1`,
+                400,
+                /repeated or malformed/,
+            ),
+        );
+        it(
+            'with error and code and the valid state, shows the error and exchanges nothing',
+            refuse(
+                (u) => `${origin()}/callback?${q(u)}&error=access_denied&error_description=no`,
+                400,
+                /access_denied/,
+            ),
+        );
         it('with an error but no state, does not show the unverified error text', async () => {
-            const { reply } = await callback(() => `${origin()}/callback?error=access_denied&error_description=Call+0800+now`, 400, /has no state/);
+            const { reply } = await callback(
+                () => `${origin()}/callback?error=access_denied&error_description=Call+0800+now`,
+                400,
+                /has no state/,
+            );
             assert.doesNotMatch(text(reply.body), /Call 0800 now/);
         });
         it('with markup in error and error_description, escapes them, caps the length and shows unknown_error', async () => {
             const long = `<script>alert(1)</script>${'x'.repeat(2000)}`;
             const { reply } = await callback(
-                (u) => `${origin()}/callback?state=${state(u)}&error=${encodeURIComponent('<img src=x>')}&error_description=${encodeURIComponent(long)}&error_uri=javascript:alert(1)`,
+                (u) =>
+                    `${origin()}/callback?state=${state(u)}&error=${encodeURIComponent('<img src=x>')}&error_description=${encodeURIComponent(long)}&error_uri=javascript:alert(1)`,
                 400,
                 /unknown_error/,
             );
             assert.doesNotMatch(reply.body, /<script>alert|<img src=x>|href="javascript/);
             assert.ok(text(reply.body).length < 3000, 'the description is capped');
         });
-        it('with an iss that is not the login host, answers 400 issuer mismatch', refuse((u) => `${origin()}/callback?${q(u)}&iss=https://evil.example`, 400, /another issuer/));
-        it('with access_token in the query, answers 400 unsupported response', refuse((u) => `${origin()}/callback?${q(u)}&access_token=abc`, 400, /carries tokens in the URL/));
+        it(
+            'with an iss that is not the login host, answers 400 issuer mismatch',
+            refuse((u) => `${origin()}/callback?${q(u)}&iss=https://evil.example`, 400, /another issuer/),
+        );
+        it(
+            'with access_token in the query, answers 400 unsupported response',
+            refuse((u) => `${origin()}/callback?${q(u)}&access_token=abc`, 400, /carries tokens in the URL/),
+        );
         it('with POST, answers 405 and leaves the login pending', async () => {
             const { b, url } = await validCallback();
             const reply = await b.request(url.href, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' } });
@@ -128,7 +218,10 @@ describe('bad input', () => {
             assert.equal((await b.request(url.href)).status, 303, 'the login still completes');
         });
         it('with a URL over 16 KB, Node answers 431 and the app keeps serving', async () => {
-            const reply = await rawRequest(stack.port, { path: `/callback?x=${'a'.repeat(20_000)}`, headers: { host: new URL(stack.origin).host } });
+            const reply = await rawRequest(stack.port, {
+                path: `/callback?x=${'a'.repeat(20_000)}`,
+                headers: { host: new URL(stack.origin).host },
+            });
             assert.equal(reply.status, 431);
             assert.equal((await new Browser().request(`${stack.origin}/`)).status, 200);
         });
@@ -157,17 +250,31 @@ describe('bad input', () => {
         });
         it('soql sent twice answers 400', async () => {
             const { b, url } = await loggedIn();
-            checked(await b.post(`${url}/query`, new URLSearchParams([['soql', 'a'], ['soql', 'b']])), 400, /more than once/);
+            checked(
+                await b.post(
+                    `${url}/query`,
+                    new URLSearchParams([
+                        ['soql', 'a'],
+                        ['soql', 'b'],
+                    ]),
+                ),
+                400,
+                /more than once/,
+            );
         });
         it('an unknown field answers 400', async () => {
             const { b, url } = await loggedIn();
-            checked(await b.post(`${url}/query`, { soql: 'SELECT Id FROM Account', token: 'x' }), 400, /Unexpected form field "token"/);
+            checked(
+                await b.post(`${url}/query`, { soql: 'SELECT Id FROM Account', token: 'x' }),
+                400,
+                /Unexpected form field "token"/,
+            );
         });
         it('a 20 KB SOQL answers 413', async () => {
             const { b, url } = await loggedIn();
             checked(await b.post(`${url}/query`, { soql: 'x'.repeat(20_000) }), 413, /more data/);
         });
-        it('an action on another browser\'s result answers 404 and calls nothing', async () => {
+        it("an action on another browser's result answers 404 and calls nothing", async () => {
             const { url } = await loggedIn();
             const before = stack.sim.stats.tokenRequests + stack.sim.stats.revokes;
             checked(await new Browser().post(`${url}/revoke`, {}), 404, /only in the browser that logged in/);

@@ -44,7 +44,19 @@ describe('loadConfig', () => {
             SCOPE: 'api "web"',
             PROMPT: 'always',
         }).join('\n');
-        for (const name of ['CLIENT_ID', 'APP_URL', 'APP_PORT', 'BASE_SALESFORCE_PRODUCTION_URL', 'BASE_SALESFORCE_SANDBOX_URL', 'AUTHORIZE_URL', 'TOKEN_URL', 'HTTP_TIMEOUT_MS', 'API_VERSION', 'SCOPE', 'PROMPT']) {
+        for (const name of [
+            'CLIENT_ID',
+            'APP_URL',
+            'APP_PORT',
+            'BASE_SALESFORCE_PRODUCTION_URL',
+            'BASE_SALESFORCE_SANDBOX_URL',
+            'AUTHORIZE_URL',
+            'TOKEN_URL',
+            'HTTP_TIMEOUT_MS',
+            'API_VERSION',
+            'SCOPE',
+            'PROMPT',
+        ]) {
             assert.match(found, new RegExp(name), `${name} is named`);
         }
     });
@@ -58,16 +70,29 @@ describe('loadConfig', () => {
     });
 
     it('with APP_URL=http://127.0.0.1 and APP_PORT=8080, builds the callback on 127.0.0.1:8080', () => {
-        assert.equal(loadConfig({ CLIENT_ID: 'a', APP_URL: 'http://127.0.0.1', APP_PORT: '8080' }).callbackUrl, 'http://127.0.0.1:8080/callback');
+        assert.equal(
+            loadConfig({ CLIENT_ID: 'a', APP_URL: 'http://127.0.0.1', APP_PORT: '8080' }).callbackUrl,
+            'http://127.0.0.1:8080/callback',
+        );
     });
 
     it('with a plain-http login host on loopback (the simulator), accepts it; on any other host, refuses it', () => {
-        assert.equal(loadConfig({ CLIENT_ID: 'a', BASE_SALESFORCE_PRODUCTION_URL: 'http://127.0.0.1:9999' }).productionUrl, 'http://127.0.0.1:9999');
-        assert.match(problems({ CLIENT_ID: 'a', BASE_SALESFORCE_SANDBOX_URL: 'http://test.salesforce.com' }).join(), /https/);
+        assert.equal(
+            loadConfig({ CLIENT_ID: 'a', BASE_SALESFORCE_PRODUCTION_URL: 'http://127.0.0.1:9999' }).productionUrl,
+            'http://127.0.0.1:9999',
+        );
+        assert.match(
+            problems({ CLIENT_ID: 'a', BASE_SALESFORCE_SANDBOX_URL: 'http://test.salesforce.com' }).join(),
+            /https/,
+        );
     });
 
     it('with a trailing slash on a login host and API_VERSION=v66, normalises both', () => {
-        const config = loadConfig({ CLIENT_ID: 'a', BASE_SALESFORCE_SANDBOX_URL: 'https://test.salesforce.com/', API_VERSION: 'v66' });
+        const config = loadConfig({
+            CLIENT_ID: 'a',
+            BASE_SALESFORCE_SANDBOX_URL: 'https://test.salesforce.com/',
+            API_VERSION: 'v66',
+        });
         assert.equal(config.sandboxUrl, 'https://test.salesforce.com');
         assert.equal(config.apiVersion, '66.0');
     });

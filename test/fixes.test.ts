@@ -8,9 +8,19 @@ import { assertSafeHeaders, Browser, fullLogin, startStack, text, type Stack } f
 type Via = 'callback' | 'token';
 // [how Salesforce delivers it, error, error_description, something the fix must say]
 const SAMPLES: Array<[Via, string, string, RegExp]> = [
-    ['token', 'redirect_uri_mismatch', 'redirect_uri must match configuration', /set Callback URL to exactly http:\/\/localhost:\d+\/callback/],
+    [
+        'token',
+        'redirect_uri_mismatch',
+        'redirect_uri must match configuration',
+        /set Callback URL to exactly http:\/\/localhost:\d+\/callback/,
+    ],
     ['token', 'invalid_client_id', 'client identifier invalid', /Consumer Key .* into CLIENT_ID/],
-    ['callback', 'invalid_client', 'app must be installed into org', /Connected Apps OAuth Usage → find the app → Install/],
+    [
+        'callback',
+        'invalid_client',
+        'app must be installed into org',
+        /Connected Apps OAuth Usage → find the app → Install/,
+    ],
     ['token', 'invalid_client', 'invalid client credentials', /Consumer Secret .* into CLIENT_SECRET/],
     ['token', 'invalid_grant', 'expired authorization code', /within 15 minutes/],
     ['token', 'invalid_grant', 'authentication failure', /Sandbox for a sandbox \(test\.salesforce\.com\)/],
@@ -21,20 +31,40 @@ const SAMPLES: Array<[Via, string, string, RegExp]> = [
     ['token', 'invalid_grant', 'something new', /Start the login again/],
     ['callback', 'invalid_request', 'missing required code challenge', /always sends an S256 code_challenge/],
     ['callback', 'invalid_request', 'must use HTTP GET', /start with https:\/\//],
-    ['callback', 'OAUTH_APP_ACCESS_DENIED', 'user is not admin approved to access this app', /Manage Profiles .* "Service API User"/],
+    [
+        'callback',
+        'OAUTH_APP_ACCESS_DENIED',
+        'user is not admin approved to access this app',
+        /Manage Profiles .* "Service API User"/,
+    ],
     ['token', 'invalid_app_access', 'user is not admin approved to access this app', /Manage Profiles/],
     ['callback', 'OAUTH_APP_BLOCKED', 'this app is blocked by admin', /Unblock/],
     ['callback', 'OAUTH_EC_APP_NOT_FOUND', 'External client app not found', /External Client App's consumer key/],
     ['callback', 'invalid_scope', 'the requested scope is not allowed', /Selected OAuth Scopes/],
     ['token', 'unsupported_grant_type', 'grant type not supported', /start with https:\/\//],
-    ['callback', 'unsupported_response_type', 'response type not supported', /AUTHORIZE_URL=\/services\/oauth2\/authorize/],
-    ['callback', 'redirect_uri_missing', 'redirect_uri not provided', /this app sends http:\/\/localhost:\d+\/callback/],
+    [
+        'callback',
+        'unsupported_response_type',
+        'response type not supported',
+        /AUTHORIZE_URL=\/services\/oauth2\/authorize/,
+    ],
+    [
+        'callback',
+        'redirect_uri_missing',
+        'redirect_uri not provided',
+        /this app sends http:\/\/localhost:\d+\/callback/,
+    ],
     ['callback', 'access_denied', 'end-user denied authorization', /click Allow/],
     ['callback', 'inactive_user', 'inactive user', /activate \(or unfreeze\) the user/],
     ['callback', 'inactive_org', 'inactive organization', /Log in to the org in a browser/],
     ['callback', 'rate_limit_exceeded', 'number of logins exceeded', /Wait an hour/],
     ['callback', 'immediate_unsuccessful', 'immediate unsuccessful', /without immediate login/],
-    ['callback', 'OAUTH_APPROVAL_ERROR_GENERIC', 'An unexpected error has occured during authentication.', /Pre-authorize the user's profile/],
+    [
+        'callback',
+        'OAUTH_APPROVAL_ERROR_GENERIC',
+        'An unexpected error has occured during authentication.',
+        /Pre-authorize the user's profile/,
+    ],
 ];
 
 describe('errors that explain themselves', () => {
@@ -69,7 +99,13 @@ describe('errors that explain themselves', () => {
 
     it('every row of the fix table is reached by one of the samples above', () => {
         for (const row of FIXES) {
-            const hit = SAMPLES.some(([, e, d]) => e === row.error && (!row.description || row.description.test(d)) && explain({ error: e, description: d }, { callbackUrl: '' })?.cause === row.explain({ callbackUrl: '' }).cause);
+            const hit = SAMPLES.some(
+                ([, e, d]) =>
+                    e === row.error &&
+                    (!row.description || row.description.test(d)) &&
+                    explain({ error: e, description: d }, { callbackUrl: '' })?.cause ===
+                        row.explain({ callbackUrl: '' }).cause,
+            );
             assert.ok(hit, `no sample reaches the row ${row.error} ${row.description ?? ''}`);
         }
     });

@@ -55,7 +55,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
     sim.settings.callbackUrls = [config.callbackUrl];
     const logs: string[] = [];
-    server.on('request', createApp(config, { log: (line) => logs.push(line), limits: { ...DEFAULT_LIMITS, ...options.limits } }));
+    server.on(
+        'request',
+        createApp(config, { log: (line) => logs.push(line), limits: { ...DEFAULT_LIMITS, ...options.limits } }),
+    );
     return {
         config,
         sim,
@@ -85,7 +88,11 @@ export class Browser {
 
     async request(
         url: string,
-        init: { method?: string; form?: Record<string, string> | URLSearchParams; headers?: Record<string, string> } = {},
+        init: {
+            method?: string;
+            form?: Record<string, string> | URLSearchParams;
+            headers?: Record<string, string>;
+        } = {},
     ): Promise<Reply> {
         const headers: Record<string, string> = { ...init.headers };
         const cookie = await this.jar.getCookieString(url);
@@ -95,7 +102,12 @@ export class Browser {
             body = new URLSearchParams(init.form as Record<string, string>).toString();
             headers['content-type'] = 'application/x-www-form-urlencoded';
         }
-        const res = await fetch(url, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+        const res = await fetch(url, {
+            method: init.method ?? (init.form ? 'POST' : 'GET'),
+            headers,
+            body,
+            redirect: 'manual',
+        });
         for (const c of res.headers.getSetCookie()) await this.jar.setCookie(c, url);
         const location = res.headers.get('location') ?? undefined;
         return {
@@ -122,7 +134,11 @@ export interface LoginSteps {
 }
 
 /** Starts a login and stops at the simulator's login page. */
-export async function startLogin(stack: Stack, browser: Browser, form: Record<string, string> = { sf_env: 'Production' }) {
+export async function startLogin(
+    stack: Stack,
+    browser: Browser,
+    form: Record<string, string> = { sf_env: 'Production' },
+) {
     const login = await browser.post(`${stack.origin}/login`, form);
     assert.equal(login.status, 302, `POST /login answered ${login.status}: ${login.body.slice(0, 300)}`);
     const authorizeUrl = new URL(login.location!);
@@ -134,7 +150,13 @@ export async function startLogin(stack: Stack, browser: Browser, form: Record<st
 }
 
 /** Clicks Log In (or Deny) on the simulator and returns the callback URL it redirects to, without visiting it. */
-export async function decide(browser: Browser, authorizeUrl: URL, request: string, decision: 'allow' | 'deny' = 'allow', username = 'api.user@test.not') {
+export async function decide(
+    browser: Browser,
+    authorizeUrl: URL,
+    request: string,
+    decision: 'allow' | 'deny' = 'allow',
+    username = 'api.user@test.not',
+) {
     const reply = await browser.request(`${authorizeUrl.origin}/services/oauth2/authorize/decision`, {
         form: { request, decision, username },
     });
@@ -159,7 +181,10 @@ export async function fullLogin(
 }
 
 /** A request with any Host header, which fetch() does not allow. */
-export function rawRequest(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
+export function rawRequest(
+    port: number,
+    options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<Reply> {
     return new Promise((resolve, reject) => {
         const req = http.request(
             { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers },
@@ -203,5 +228,12 @@ export function text(html: string): string {
 
 export function accessTokenOf(html: string): string | undefined {
     const m = /<code id="access-token">([^<]*)<\/code>/.exec(html);
-    return m ? m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&') : undefined;
+    return m
+        ? m[1]!
+              .replace(/&lt;/g, '<')
+              .replace(/&gt;/g, '>')
+              .replace(/&#34;/g, '"')
+              .replace(/&#39;/g, "'")
+              .replace(/&amp;/g, '&')
+        : undefined;
 }

@@ -58,20 +58,36 @@ describe('parseMyDomain', () => {
         ['-acme.my.salesforce.com', /not a valid host name/],
     ];
     for (const [input, message] of refused) {
-        it(`refuses ${JSON.stringify(input)} with a 400 message`, () => assert.match(refusal(() => parseMyDomain(input)), message));
+        it(`refuses ${JSON.stringify(input)} with a 400 message`, () =>
+            assert.match(
+                refusal(() => parseMyDomain(input)),
+                message,
+            ));
     }
 
     it('suggests the my.salesforce.com host for a lightning.force.com address', () => {
-        assert.match(refusal(() => parseMyDomain('acme--uat.sandbox.lightning.force.com')), /Use acme--uat\.sandbox\.my\.salesforce\.com instead/);
+        assert.match(
+            refusal(() => parseMyDomain('acme--uat.sandbox.lightning.force.com')),
+            /Use acme--uat\.sandbox\.my\.salesforce\.com instead/,
+        );
     });
 
     it('suggests the my.salesforce.com host for a my.salesforce-setup.com address', () => {
-        assert.match(refusal(() => parseMyDomain('https://acme.my.salesforce-setup.com/')), /Use acme\.my\.salesforce\.com instead/);
+        assert.match(
+            refusal(() => parseMyDomain('https://acme.my.salesforce-setup.com/')),
+            /Use acme\.my\.salesforce\.com instead/,
+        );
     });
 
     it('points login.salesforce.com and test.salesforce.com to the Production and Sandbox choices', () => {
-        assert.match(refusal(() => parseMyDomain('login.salesforce.com')), /choose Production/);
-        assert.match(refusal(() => parseMyDomain('test.salesforce.com')), /choose Sandbox/);
+        assert.match(
+            refusal(() => parseMyDomain('login.salesforce.com')),
+            /choose Production/,
+        );
+        assert.match(
+            refusal(() => parseMyDomain('test.salesforce.com')),
+            /choose Sandbox/,
+        );
     });
 });
 
@@ -79,19 +95,34 @@ describe('form values', () => {
     it('accepts the tutorial environments in any case, and refuses __proto__', () => {
         assert.equal(parseEnvironment('sandbox'), 'Sandbox');
         assert.equal(parseEnvironment('Dev'), 'Dev');
-        assert.match(refusal(() => parseEnvironment('__proto__')), /Unknown environment/);
-        assert.match(refusal(() => parseEnvironment('')), /Choose an environment/);
+        assert.match(
+            refusal(() => parseEnvironment('__proto__')),
+            /Unknown environment/,
+        );
+        assert.match(
+            refusal(() => parseEnvironment('')),
+            /Choose an environment/,
+        );
     });
 
     it('normalises scopes and refuses quotes and backslashes', () => {
         assert.equal(parseScope('  api   refresh_token api '), 'api refresh_token');
         assert.equal(parseScope(''), undefined);
-        assert.match(refusal(() => parseScope('api "web"')), /scope names separated by spaces/);
-        assert.match(refusal(() => parseScope('api\\web')), /scope names/);
+        assert.match(
+            refusal(() => parseScope('api "web"')),
+            /scope names separated by spaces/,
+        );
+        assert.match(
+            refusal(() => parseScope('api\\web')),
+            /scope names/,
+        );
     });
 
     it('accepts login consent together and refuses unknown prompts', () => {
         assert.equal(parsePrompt('login consent'), 'login consent');
-        assert.match(refusal(() => parsePrompt('none')), /one or more of: login, consent, select_account/);
+        assert.match(
+            refusal(() => parsePrompt('none')),
+            /one or more of: login, consent, select_account/,
+        );
     });
 });

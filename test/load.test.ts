@@ -10,10 +10,15 @@ describe('load and races', () => {
     });
     after(() => stack.close());
 
-    it('200 complete logins in parallel each end on their own token and their own user, none on another\'s', async () => {
+    it("200 complete logins in parallel each end on their own token and their own user, none on another's", async () => {
         const runs = await Promise.all(
             Array.from({ length: 200 }, async (_, i) => {
-                const steps = await fullLogin(stack, new Browser(), { sf_env: i % 2 ? 'Sandbox' : 'Production' }, `user${i}@example.com`);
+                const steps = await fullLogin(
+                    stack,
+                    new Browser(),
+                    { sf_env: i % 2 ? 'Sandbox' : 'Production' },
+                    `user${i}@example.com`,
+                );
                 return { i, steps };
             }),
         );
@@ -21,7 +26,11 @@ describe('load and races', () => {
         for (const { i, steps } of runs) {
             assert.equal(steps.result?.status, 200, `login ${i} answered ${steps.callback.status}`);
             const token = accessTokenOf(steps.result!.body)!;
-            assert.equal(token, stack.sim.stats.tokenForCode.get(steps.code!), `login ${i} shows the token minted for its own code`);
+            assert.equal(
+                token,
+                stack.sim.stats.tokenForCode.get(steps.code!),
+                `login ${i} shows the token minted for its own code`,
+            );
             assert.match(text(steps.result!.body), new RegExp(`Username user${i}@example\\.com `));
             tokens.add(token);
         }
@@ -54,7 +63,10 @@ describe('load and races', () => {
         const page2 = await b.request(two.location!);
         assert.match(text(page1.body), /Username tab1@example\.com/);
         assert.match(text(page2.body), /Username tab2@example\.com/);
-        assert.equal(accessTokenOf(page1.body), stack.sim.stats.tokenForCode.get(new URL(firstCallback).searchParams.get('code')!));
+        assert.equal(
+            accessTokenOf(page1.body),
+            stack.sim.stats.tokenForCode.get(new URL(firstCallback).searchParams.get('code')!),
+        );
     });
 
     it('a sixth tab replaces the oldest pending login of that browser, whose callback is then refused with 400', async () => {

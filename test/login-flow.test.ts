@@ -28,7 +28,8 @@ describe('login flow', () => {
         assert.equal(page.status, 200);
         assertSafeHeaders(page);
         assert.match(page.body, /<select id="sf_env" name="sf_env"/);
-        for (const v of ['Production', 'Sandbox', 'Dev', 'Custom']) assert.match(page.body, new RegExp(`<option value="${v}">`));
+        for (const v of ['Production', 'Sandbox', 'Dev', 'Custom'])
+            assert.match(page.body, new RegExp(`<option value="${v}">`));
         assert.match(page.body, new RegExp(`${stack.origin}/callback`));
     });
 
@@ -67,7 +68,10 @@ describe('login flow', () => {
             },
         });
         assert.equal(reply.status, 400);
-        assert.deepEqual(JSON.parse(reply.body), { error: 'invalid_grant', error_description: 'authentication failure' });
+        assert.deepEqual(JSON.parse(reply.body), {
+            error: 'invalid_grant',
+            error_description: 'authentication failure',
+        });
     });
 
     it('Dev logs in at the production host (a Developer Edition org is a production org)', async () => {
@@ -82,7 +86,14 @@ describe('login flow', () => {
         const two = await b.post(`${stack.origin}/login`, { sf_env: 'Production' });
         const [u1, u2] = [new URL(one.location!), new URL(two.location!)];
         assert.equal(`${u1.origin}${u1.pathname}`, `${stack.sim.urls.production}/services/oauth2/authorize`);
-        assert.deepEqual([...u1.searchParams.keys()].sort(), ['client_id', 'code_challenge', 'code_challenge_method', 'redirect_uri', 'response_type', 'state']);
+        assert.deepEqual([...u1.searchParams.keys()].sort(), [
+            'client_id',
+            'code_challenge',
+            'code_challenge_method',
+            'redirect_uri',
+            'response_type',
+            'state',
+        ]);
         assert.equal(u1.searchParams.get('response_type'), 'code');
         assert.equal(u1.searchParams.get('redirect_uri'), stack.config.callbackUrl);
         assert.match(u1.searchParams.get('state')!, /^[A-Za-z0-9_-]{43}$/);
@@ -142,7 +153,7 @@ describe('login flow', () => {
         assert.equal(stack.sim.stats.tokenRequests, before);
     });
 
-    it('(2) a callback with another browser\'s state is refused with 400 and no token request', async () => {
+    it("(2) a callback with another browser's state is refused with 400 and no token request", async () => {
         const victim = new Browser();
         await victim.post(`${stack.origin}/login`, { sf_env: 'Production' });
         const attacker = new Browser();
@@ -197,12 +208,20 @@ describe('login flow', () => {
             assert.equal(reply.status, 421, path);
             assert.match(text(reply.body), /only on localhost and 127\.0\.0\.1/);
         }
-        const post = await rawRequest(stack.port, { method: 'POST', path: '/login', headers: { host: 'attacker.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'sf_env=Production' });
+        const post = await rawRequest(stack.port, {
+            method: 'POST',
+            path: '/login',
+            headers: { host: 'attacker.example', 'content-type': 'application/x-www-form-urlencoded' },
+            body: 'sf_env=Production',
+        });
         assert.equal(post.status, 421);
     });
 
     it('(6) a callback arriving on 127.0.0.1 while the app lives on localhost is refused with a pointer to the right address', async () => {
-        const reply = await rawRequest(stack.port, { path: '/callback?code=abc&state=def', headers: { host: `127.0.0.1:${stack.port}` } });
+        const reply = await rawRequest(stack.port, {
+            path: '/callback?code=abc&state=def',
+            headers: { host: `127.0.0.1:${stack.port}` },
+        });
         assert.equal(reply.status, 400);
         assert.match(text(reply.body), new RegExp(`Open the app at ${stack.origin}`));
     });
@@ -225,7 +244,7 @@ describe('login flow', () => {
         assert.match(text(reply.body), /neither a code nor an error/);
     });
 
-    it('(4) a denied consent shows Salesforce\'s access_denied and its description with a 400', async () => {
+    it("(4) a denied consent shows Salesforce's access_denied and its description with a 400", async () => {
         const b = new Browser();
         const { authorizeUrl, request } = await startLogin(stack, b);
         const callback = await decide(b, authorizeUrl, request, 'deny');

@@ -34,7 +34,12 @@ describe('secrets never printed', () => {
 
         const b = new Browser();
         const steps = await fullLogin(stack, b, { sf_env: 'Sandbox' });
-        sentinels.push(steps.code!, encodeURIComponent(steps.code!), steps.authorizeUrl.searchParams.get('state')!, accessTokenOf(steps.result!.body)!);
+        sentinels.push(
+            steps.code!,
+            encodeURIComponent(steps.code!),
+            steps.authorizeUrl.searchParams.get('state')!,
+            accessTokenOf(steps.result!.body)!,
+        );
         sentinels.push(/<code id="refresh-token">([^<]*)</.exec(steps.result!.body)![1]!);
         challenges.push(steps.authorizeUrl.searchParams.get('code_challenge')!);
         await b.post(`${steps.resultUrl}/query`, { soql: 'SELECT Id, Name FROM Account' });
@@ -52,7 +57,11 @@ describe('secrets never printed', () => {
             pages.push(failed.callback.body);
             stack.sim.resetFaults();
         }
-        stack.sim.settings.tokenError = { status: 401, error: 'invalid_client', description: 'invalid client credentials' };
+        stack.sim.settings.tokenError = {
+            status: 401,
+            error: 'invalid_client',
+            description: 'invalid client credentials',
+        };
         const refused = await fullLogin(stack, new Browser());
         sentinels.push(refused.code!);
         pages.push(refused.callback.body);

@@ -66,7 +66,10 @@ describe('npm start', () => {
         await new Promise((r) => server.close(r));
         const { out } = await run({ CLIENT_ID: 'abc', APP_PORT: String(port) }, /Stop with Control-C/);
         assert.match(out, new RegExp(`open http://localhost:${port}\\n`));
-        assert.match(out, new RegExp(`register in your Connected App or External Client App: http://localhost:${port}/callback`));
+        assert.match(
+            out,
+            new RegExp(`register in your Connected App or External Client App: http://localhost:${port}/callback`),
+        );
         assert.match(out, /Public client: no CLIENT_SECRET/);
     });
 });

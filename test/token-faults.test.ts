@@ -22,8 +22,16 @@ describe('token endpoint faults', () => {
         const steps = await fullLogin(stack, new Browser());
         assertSafeHeaders(steps.callback);
         assert.equal(accessTokenOf(steps.callback.body), undefined);
-        assert.doesNotMatch(steps.callback.body, /at [\w.<>]+ \(|node_modules|AxiosError/, 'no stack trace or raw error');
-        assert.equal(stack.sim.stats.codeExchanges, exchangesBefore + 1, 'the code is exchanged exactly once, never retried');
+        assert.doesNotMatch(
+            steps.callback.body,
+            /at [\w.<>]+ \(|node_modules|AxiosError/,
+            'no stack trace or raw error',
+        );
+        assert.equal(
+            stack.sim.stats.codeExchanges,
+            exchangesBefore + 1,
+            'the code is exchanged exactly once, never retried',
+        );
         return steps.callback;
     }
 
@@ -73,7 +81,10 @@ describe('token endpoint faults', () => {
             const reply = await b.request(`${refused.origin}/callback?code=aPrxabc%3D%3D&state=${state}`);
             assert.equal(reply.status, 502);
             assertSafeHeaders(reply);
-            assert.match(text(reply.body), /Could not reach Salesforce at 127\.0\.0\.1:\d+: the connection was refused/);
+            assert.match(
+                text(reply.body),
+                /Could not reach Salesforce at 127\.0\.0\.1:\d+: the connection was refused/,
+            );
         } finally {
             await refused.close();
         }
@@ -83,19 +94,27 @@ describe('token endpoint faults', () => {
         // A fixture key and certificate for 127.0.0.1, made for this test and trusted by nothing.
         const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
         let reached = 0;
-        const impostor = https.createServer({ key: fixture('self-signed-key.pem'), cert: fixture('self-signed-cert.pem') }, (_req, res) => {
-            reached += 1;
-            res.end('{}');
-        });
+        const impostor = https.createServer(
+            { key: fixture('self-signed-key.pem'), cert: fixture('self-signed-cert.pem') },
+            (_req, res) => {
+                reached += 1;
+                res.end('{}');
+            },
+        );
         await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
-        const stackTls = await startStack({ env: { BASE_SALESFORCE_SANDBOX_URL: `https://127.0.0.1:${(impostor.address() as AddressInfo).port}` } });
+        const stackTls = await startStack({
+            env: { BASE_SALESFORCE_SANDBOX_URL: `https://127.0.0.1:${(impostor.address() as AddressInfo).port}` },
+        });
         try {
             const b = new Browser();
             const login = await b.post(`${stackTls.origin}/login`, { sf_env: 'Sandbox' });
             const state = new URL(login.location!).searchParams.get('state')!;
             const reply = await b.request(`${stackTls.origin}/callback?code=aPrxabc%3D%3D&state=${state}`);
             assert.equal(reply.status, 502);
-            assert.match(text(reply.body), /Could not reach Salesforce at 127\.0\.0\.1:\d+: its TLS certificate is not trusted/);
+            assert.match(
+                text(reply.body),
+                /Could not reach Salesforce at 127\.0\.0\.1:\d+: its TLS certificate is not trusted/,
+            );
             assert.equal(reached, 0);
         } finally {
             await stackTls.close();
@@ -104,7 +123,11 @@ describe('token endpoint faults', () => {
     });
 
     it('when Salesforce answers 400 invalid_grant, the page is a 502 naming the error and its description', async () => {
-        stack.sim.settings.tokenError = { status: 400, error: 'invalid_grant', description: 'expired authorization code' };
+        stack.sim.settings.tokenError = {
+            status: 400,
+            error: 'invalid_grant',
+            description: 'expired authorization code',
+        };
         const steps = await fullLogin(stack, new Browser());
         assert.equal(steps.callback.status, 502);
         const page = text(steps.callback.body);
@@ -114,7 +137,11 @@ describe('token endpoint faults', () => {
     });
 
     it('when Salesforce sends markup in error_description, it is shown as text', async () => {
-        stack.sim.settings.tokenError = { status: 400, error: 'invalid_grant', description: '<script>alert(1)</script>' };
+        stack.sim.settings.tokenError = {
+            status: 400,
+            error: 'invalid_grant',
+            description: '<script>alert(1)</script>',
+        };
         const steps = await fullLogin(stack, new Browser());
         assert.doesNotMatch(steps.callback.body, /<script>alert/);
         assert.match(steps.callback.body, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);

@@ -13,7 +13,15 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-results');
 // Without the background-networking flags Chromium's own connections are refused on a closed network.
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+];
 
 let browser: Browser;
 let context: BrowserContext;
@@ -33,7 +41,11 @@ async function newPage(options: { javaScriptEnabled?: boolean; width?: number } 
         const where = m.location().url;
         // Only the app's pages are ours; an error page's own 4xx/5xx status is deliberate, and Chromium logs it.
         if (!where.startsWith(appOrigin)) return;
-        if (/Failed to load resource: the server responded with a status of [45]\d\d/.test(m.text()) && where === page.url()) return;
+        if (
+            /Failed to load resource: the server responded with a status of [45]\d\d/.test(m.text()) &&
+            where === page.url()
+        )
+            return;
         problems.push(`${m.type()}: ${m.text()} (${where})`);
     });
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -66,7 +78,11 @@ function browserTest(name: string, body: () => Promise<void>): void {
     });
 }
 
-async function loginThroughForm(startUrl: string, env: 'Production' | 'Sandbox' | 'Dev', username = 'ada@example.com'): Promise<void> {
+async function loginThroughForm(
+    startUrl: string,
+    env: 'Production' | 'Sandbox' | 'Dev',
+    username = 'ada@example.com',
+): Promise<void> {
     await page.goto(startUrl);
     await page.getByLabel('Environment').selectOption(env);
     await page.getByRole('button', { name: 'Log in with Salesforce' }).click();
@@ -99,19 +115,22 @@ describe('in a real browser', () => {
         stack.sim.resetFaults();
     });
 
-    browserTest('starting at 127.0.0.1 (as the tutorial says), a Sandbox login lands on the result page with the token and the user, and no code in the address bar', async () => {
-        await newPage();
-        await loginThroughForm(`http://127.0.0.1:${stack.port}/`, 'Sandbox');
-        assert.equal(new URL(page.url()).origin, stack.origin);
-        assert.ok(!page.url().includes('code='));
-        assert.equal(await page.locator('#identity-username').textContent(), 'ada@example.com');
-        assert.equal(await page.locator('#org-kind').textContent(), 'Sandbox');
-        assert.match((await page.locator('#access-token').textContent()) ?? '', /^00D1x000000SbxA!AR/);
-        assert.equal(stack.sim.stats.lastTokenRealm, 'sandbox');
-        mkdirSync(join(ROOT, 'docs'), { recursive: true });
-        await page.screenshot({ path: join(ROOT, 'docs/result-page.png'), fullPage: true });
-        assertNoProblems();
-    });
+    browserTest(
+        'starting at 127.0.0.1 (as the tutorial says), a Sandbox login lands on the result page with the token and the user, and no code in the address bar',
+        async () => {
+            await newPage();
+            await loginThroughForm(`http://127.0.0.1:${stack.port}/`, 'Sandbox');
+            assert.equal(new URL(page.url()).origin, stack.origin);
+            assert.ok(!page.url().includes('code='));
+            assert.equal(await page.locator('#identity-username').textContent(), 'ada@example.com');
+            assert.equal(await page.locator('#org-kind').textContent(), 'Sandbox');
+            assert.match((await page.locator('#access-token').textContent()) ?? '', /^00D1x000000SbxA!AR/);
+            assert.equal(stack.sim.stats.lastTokenRealm, 'sandbox');
+            mkdirSync(join(ROOT, 'docs'), { recursive: true });
+            await page.screenshot({ path: join(ROOT, 'docs/result-page.png'), fullPage: true });
+            assertNoProblems();
+        },
+    );
 
     browserTest('the Copy button puts the whole access token on the clipboard', async () => {
         await newPage();
@@ -143,7 +162,7 @@ describe('in a real browser', () => {
         assertNoProblems();
     });
 
-    browserTest('a denied consent shows Salesforce\'s error and how to fix it', async () => {
+    browserTest("a denied consent shows Salesforce's error and how to fix it", async () => {
         await newPage();
         await page.goto(`${stack.origin}/`);
         await page.getByRole('button', { name: 'Log in with Salesforce' }).click();
@@ -158,7 +177,10 @@ describe('in a real browser', () => {
         stack.sim.settings.accessTokenExtra = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
         await newPage();
         await loginThroughForm(`${stack.origin}/`, 'Production');
-        assert.match((await page.locator('#access-token').textContent()) ?? '', /<img src=x onerror="window.__pwned=1"><script>/);
+        assert.match(
+            (await page.locator('#access-token').textContent()) ?? '',
+            /<img src=x onerror="window.__pwned=1"><script>/,
+        );
         assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
         assert.equal(await page.locator('main img').count(), 0);
         assertNoProblems();
@@ -173,16 +195,24 @@ describe('in a real browser', () => {
     browserTest('at phone width, the result page needs no sideways scrolling and every field has a label', async () => {
         await newPage({ width: 375 });
         await page.goto(`${stack.origin}/`);
-        const unlabelled = await page.evaluate(() =>
-            [...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter((e) => (e as HTMLInputElement).labels?.length === 0).length,
+        const unlabelled = await page.evaluate(
+            () =>
+                [...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter(
+                    (e) => (e as HTMLInputElement).labels?.length === 0,
+                ).length,
         );
         assert.equal(unlabelled, 0);
         await loginThroughForm(`${stack.origin}/`, 'Production');
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
         assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
-        const headings = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3')].map((h) => Number(h.tagName[1])));
+        const headings = await page.evaluate(() =>
+            [...document.querySelectorAll('h1, h2, h3')].map((h) => Number(h.tagName[1])),
+        );
         assert.equal(headings[0], 1);
-        for (let i = 1; i < headings.length; i++) assert.ok(headings[i]! <= headings[i - 1]! + 1, 'headings do not skip a level');
+        for (let i = 1; i < headings.length; i++)
+            assert.ok(headings[i]! <= headings[i - 1]! + 1, 'headings do not skip a level');
         assertNoProblems();
     });
 });
@@ -191,7 +221,10 @@ describe('npm run demo in a real browser', () => {
     let demo: ChildProcess;
     let url = '';
     before(async () => {
-        demo = spawn(process.execPath, [join(ROOT, 'dist/demo.js')], { env: { PATH: process.env.PATH ?? '', APP_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+        demo = spawn(process.execPath, [join(ROOT, 'dist/demo.js')], {
+            env: { PATH: process.env.PATH ?? '', APP_PORT: '0' },
+            stdio: ['ignore', 'pipe', 'inherit'],
+        });
         url = await new Promise<string>((resolve, reject) => {
             let out = '';
             demo.stdout!.on('data', (d) => {
