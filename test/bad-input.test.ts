@@ -9,6 +9,7 @@ import {
     decide,
     fullLogin,
     rawRequest,
+    SECRET,
     startLogin,
     startStack,
     text,
@@ -284,5 +285,13 @@ describe('bad input', () => {
 
     it('an unknown page answers 404 with the safe headers', async () => {
         checked(await new Browser().request(`${stack.origin}/nope?code=abc`), 404, /There is no page at \/nope/);
+    });
+
+    it('after every bad input above, the log holds paths only: no query string, no code, no secret', () => {
+        const logs = stack.logs.join('\n');
+        assert.ok(stack.logs.length > 50, 'the requests above were logged');
+        for (const seen of ['?', 'code=', 'state=', SECRET, 'aPrx', '!AR']) {
+            assert.ok(!logs.includes(seen), `the log contains ${JSON.stringify(seen)}`);
+        }
     });
 });
