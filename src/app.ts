@@ -60,7 +60,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     // Other loopback names are sent to the APP_URL origin before a login starts, because the login's cookie
     // lives on that origin and the callback comes back to it.
     const canonicalHost = new URL(config.origin).host;
-    app.use((req, _res, next) => {
+    app.use((req, res, next) => {
         const host = req.headers.host ?? '';
         if (host === canonicalHost) return next();
         let hostname: string;
@@ -74,7 +74,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
             return next(new AppError('unknown_host', 'This app answers only on localhost and 127.0.0.1.'));
         }
         if ((req.method === 'GET' || req.method === 'HEAD') && req.path !== '/callback') {
-            return _res.redirect(302, new URL(req.originalUrl, config.origin).href);
+            return res.redirect(302, new URL(req.originalUrl, config.origin).href);
         }
         next(new AppError('wrong_address', `Open the app at ${config.origin}: the login is bound to that address.`));
     });

@@ -514,15 +514,16 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
             stats.codeExchanges += 1;
             const codeValue = field('code') ?? '';
             const code = codes.get(codeValue);
-            if (field('redirect_uri') !== code?.redirectUri && code) {
-                return oauthError(res, 400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
-            }
             if (!code || code.clientId !== settings.clientId || code.realm !== realm) {
                 // A code from another realm (sandbox code at the production host) fails like a bad login.
                 return oauthError(res, 400, 'invalid_grant', 'authentication failure');
             }
             if (code.used || Date.now() - code.createdAt > settings.codeTtlMs) {
                 return oauthError(res, 400, 'invalid_grant', 'expired authorization code');
+            }
+            // RFC 6749 §4.1.3: the redirect_uri must be identical to the one sent to /authorize.
+            if (field('redirect_uri') !== code.redirectUri) {
+                return oauthError(res, 400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
             }
             code.used = true;
             const verifier = field('code_verifier');
