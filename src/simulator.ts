@@ -178,10 +178,14 @@ function escapeHtml(s: string): string {
 
 // Salesforce answers token errors with these headers (salesforce-oauth.md §2).
 function oauthError(res: Response, status: number, error: string, description: string): void {
+    // res.end, not res.send: Express would rewrite the charset to "; charset=utf-8".
     res.status(status)
-        .set({ 'Cache-Control': 'no-cache, no-store', Pragma: 'no-cache' })
-        .type('application/json;charset=UTF-8')
-        .send(JSON.stringify({ error, error_description: description }));
+        .set({
+            'Content-Type': 'application/json;charset=UTF-8',
+            'Cache-Control': 'no-cache, no-store',
+            Pragma: 'no-cache',
+        })
+        .end(JSON.stringify({ error, error_description: description }));
 }
 
 /** The authorize endpoint answers a bad client or redirect URI with plain text and no redirect. */

@@ -1,0 +1,323 @@
+// The simulator answers as salesforce-oauth.md says Salesforce does: the same codes, texts, fields and
+// status codes. The app's tests lean on it, so its own behaviour is pinned here, over HTTP.
+import assert from 'node:assert/strict';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { startSimulator, type Simulator } from '../src/simulator.js';
+
+const CLIENT_ID = '3MVG9SIM.TEST';
+const SECRET = 'simulator-test-secret';
+const CALLBACK = 'http://localhost:7777/callback';
+
+describe('simulator', () => {
+    let sim: Simulator;
+    before(async () => {
+        sim = await startSimulator({ clientId: CLIENT_ID, clientSecret: SECRET, callbackUrls: [CALLBACK] });
+    });
+    after(() => sim.close());
+    beforeEach(() => {
+        sim.resetFaults();
+        sim.settings.codeTtlMs = 15 * 60_000;
+    });
+
+    function authorizeUrl(params: Record<string, string>, realm: 'production' | 'sandbox' = 'production'): string {
+        const url = new URL('/services/oauth2/authorize', sim.urls[realm]);
+        url.search = new URLSearchParams({
+            response_type: 'code',
+            client_id: CLIENT_ID,
+            redirect_uri: CALLBACK,
+            ...params,
+        }).toString();
+        return url.href;
+    }
+
+    /** Authorize and log in; returns the code, the verifier and the redirect it came back on. */
+    async function code(realm: 'production' | 'sandbox' = 'production', extra: Record<string, string> = {}) {
+        const verifier = randomBytes(32).toString('base64url');
+        const challenge = createHash('sha256').update(verifier).digest('base64url');
+        const page = await (
+            await fetch(
+                authorizeUrl(
+                    { state: 's1', code_challenge: challenge, code_challenge_method: 'S256', ...extra },
+                    realm,
+                ),
+            )
+        ).text();
+        const request = /name="request" value="([a-f0-9]+)"/.exec(page)![1]!;
+        const reply = await fetch(`${sim.urls[realm]}/services/oauth2/authorize/decision`, {
+            method: 'POST',
+            redirect: 'manual',
+            body: new URLSearchParams({ request, decision: 'allow', username: 'sim@example.com' }),
+        });
+        const location = new URL(reply.headers.get('location')!);
+        return { code: location.searchParams.get('code')!, verifier, location };
+    }
+
+    function token(form: Record<string, string>, realm: 'production' | 'sandbox' = 'production') {
+        return fetch(`${sim.urls[realm]}/services/oauth2/token`, { method: 'POST', body: new URLSearchParams(form) });
+    }
+
+    function exchange(
+        c: { code: string; verifier: string },
+        overrides: Record<string, string> = {},
+        realm: 'production' | 'sandbox' = 'production',
+    ) {
+        return token(
+            {
+                grant_type: 'authorization_code',
+                code: c.code,
+                client_id: CLIENT_ID,
+                client_secret: SECRET,
+                redirect_uri: CALLBACK,
+                code_verifier: c.verifier,
+                ...overrides,
+            },
+            realm,
+        );
+    }
+
+    async function oauthError(res: Response) {
+        assert.equal(res.status, 400);
+        assert.match(res.headers.get('content-type') ?? '', /^application\/json;charset=UTF-8/);
+        assert.equal(res.headers.get('cache-control'), 'no-cache, no-store');
+        return (await res.json()) as { error: string; error_description: string };
+    }
+
+    it('an unknown client_id at /authorize gets a plain-text 400 and no redirect', async () => {
+        const res = await fetch(authorizeUrl({ client_id: 'nope' }), { redirect: 'manual' });
+        assert.equal(res.status, 400);
+        assert.equal(await res.text(), 'error=invalid_client_id&error_description=client%20identifier%20invalid');
+    });
+
+    it('a redirect_uri that is not registered gets a plain-text 400 and no redirect', async () => {
+        const res = await fetch(authorizeUrl({ redirect_uri: 'http://127.0.0.1:7777/callback' }), {
+            redirect: 'manual',
+        });
+        assert.equal(res.status, 400);
+        assert.equal(
+            await res.text(),
+            'error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration',
+        );
+    });
+
+    it('without a code challenge while PKCE is required, redirects back with invalid_request and the state', async () => {
+        const res = await fetch(authorizeUrl({ state: 'xyz' }), { redirect: 'manual' });
+        assert.equal(res.status, 302);
+        const back = new URL(res.headers.get('location')!);
+        assert.equal(back.searchParams.get('error'), 'invalid_request');
+        assert.equal(back.searchParams.get('error_description'), 'missing required code challenge');
+        assert.equal(back.searchParams.get('state'), 'xyz');
+    });
+
+    it("a scope the app lacks shows Salesforce's OAUTH_APPROVAL_ERROR_GENERIC page, not a redirect", async () => {
+        const res = await fetch(authorizeUrl({ scope: 'api mcp_api', code_challenge: 'x'.repeat(43) }), {
+            redirect: 'manual',
+        });
+        assert.equal(res.status, 400);
+        const page = await res.text();
+        assert.match(page, /OAUTH_APPROVAL_ERROR_GENERIC : An unexpected error has occured during authentication/);
+        assert.match(page, /error=invalid_scope/);
+    });
+
+    it('a code comes back as aPrx…== with the state, and redeems once for a signed token', async () => {
+        const c = await code();
+        assert.match(c.code, /^aPrx[A-Za-z0-9+/]+==$/);
+        assert.equal(c.location.searchParams.get('state'), 's1');
+        const res = await exchange(c);
+        assert.equal(res.status, 200);
+        const body = (await res.json()) as Record<string, string>;
+        assert.deepEqual(Object.keys(body).sort(), [
+            'access_token',
+            'id',
+            'instance_url',
+            'issued_at',
+            'refresh_token',
+            'scope',
+            'signature',
+            'token_type',
+        ]);
+        assert.match(body.access_token!, /^00D5g000004SimA!AR/);
+        assert.match(body.refresh_token!, /^5Aep861/);
+        assert.match(body.issued_at!, /^\d{13}$/);
+        assert.equal(body.token_type, 'Bearer');
+        assert.equal(
+            body.signature,
+            createHmac('sha256', SECRET)
+                .update(body.id! + body.issued_at!)
+                .digest('base64'),
+        );
+        const again = await oauthError(await exchange(c));
+        assert.deepEqual(again, { error: 'invalid_grant', error_description: 'expired authorization code' });
+    });
+
+    it('a code older than its lifetime is refused as an expired authorization code', async () => {
+        sim.settings.codeTtlMs = 1;
+        const c = await code();
+        await new Promise((r) => setTimeout(r, 10));
+        assert.deepEqual(await oauthError(await exchange(c)), {
+            error: 'invalid_grant',
+            error_description: 'expired authorization code',
+        });
+    });
+
+    const tokenErrors: Array<[string, (c: { code: string; verifier: string }) => Promise<Response>, string, string]> = [
+        [
+            'a wrong verifier',
+            (c) => exchange(c, { code_verifier: randomBytes(32).toString('base64url') }),
+            'invalid_grant',
+            'invalid code verifier',
+        ],
+        [
+            'a verifier with ~ (RFC-legal, refused by Salesforce)',
+            (c) => exchange(c, { code_verifier: `${c.verifier}~` }),
+            'invalid_grant',
+            'invalid code verifier',
+        ],
+        ['no verifier', (c) => exchange(c, { code_verifier: '' }), 'invalid_grant', 'invalid code verifier'],
+        [
+            'a wrong secret',
+            (c) => exchange(c, { client_secret: 'wrong' }),
+            'invalid_client',
+            'invalid client credentials',
+        ],
+        [
+            'an unknown client_id',
+            (c) => exchange(c, { client_id: 'nope' }),
+            'invalid_client_id',
+            'client identifier invalid',
+        ],
+        [
+            'another redirect_uri',
+            (c) => exchange(c, { redirect_uri: 'http://127.0.0.1:7777/callback' }),
+            'redirect_uri_mismatch',
+            'redirect_uri must match configuration',
+        ],
+        [
+            'grant_type=password',
+            (c) => exchange(c, { grant_type: 'password' }),
+            'unsupported_grant_type',
+            'grant type not supported',
+        ],
+        ['the code at the sandbox host', (c) => exchange(c, {}, 'sandbox'), 'invalid_grant', 'authentication failure'],
+        ['a made-up code', (c) => exchange({ ...c, code: 'aPrxmadeup==' }), 'invalid_grant', 'authentication failure'],
+    ];
+    for (const [name, send, error, description] of tokenErrors) {
+        it(`a token request with ${name} gets 400 ${error} / "${description}"`, async () => {
+            const c = await code();
+            assert.deepEqual(await oauthError(await send(c)), { error, error_description: description });
+        });
+    }
+
+    it('refresh returns a new access token without a refresh token, or a new one with rotation, and refuses the rotated-out one', async () => {
+        const first = (await (await exchange(await code())).json()) as Record<string, string>;
+        const plain = (await (
+            await token({
+                grant_type: 'refresh_token',
+                refresh_token: first.refresh_token!,
+                client_id: CLIENT_ID,
+                client_secret: SECRET,
+            })
+        ).json()) as Record<string, string>;
+        assert.ok(plain.access_token && plain.access_token !== first.access_token);
+        assert.equal(plain.refresh_token, undefined);
+        sim.settings.rotateRefreshTokens = true;
+        try {
+            const rotated = (await (
+                await token({
+                    grant_type: 'refresh_token',
+                    refresh_token: first.refresh_token!,
+                    client_id: CLIENT_ID,
+                    client_secret: SECRET,
+                })
+            ).json()) as Record<string, string>;
+            assert.ok(rotated.refresh_token && rotated.refresh_token !== first.refresh_token);
+            const old = await token({
+                grant_type: 'refresh_token',
+                refresh_token: first.refresh_token!,
+                client_id: CLIENT_ID,
+                client_secret: SECRET,
+            });
+            assert.deepEqual(await oauthError(old), {
+                error: 'invalid_grant',
+                error_description: 'expired access/refresh token',
+            });
+        } finally {
+            sim.settings.rotateRefreshTokens = false;
+        }
+    });
+
+    it('revoke answers 200 with an empty body, then 400 invalid_token for the same token; a missing token is unsupported_token_type', async () => {
+        const body = (await (await exchange(await code())).json()) as Record<string, string>;
+        const revoke = (t: string) =>
+            fetch(`${sim.urls.production}/services/oauth2/revoke`, {
+                method: 'POST',
+                body: new URLSearchParams({ token: t }),
+            });
+        const ok = await revoke(body.refresh_token!);
+        assert.equal(ok.status, 200);
+        assert.equal(await ok.text(), '');
+        assert.deepEqual(await oauthError(await revoke(body.refresh_token!)), {
+            error: 'invalid_token',
+            error_description: 'invalid token',
+        });
+        assert.deepEqual(await oauthError(await revoke('')), {
+            error: 'unsupported_token_type',
+            error_description: 'token type not supported',
+        });
+        // Revoking a refresh token revokes its access tokens.
+        const id = await fetch(body.id!, { headers: { authorization: `Bearer ${body.access_token}` } });
+        assert.equal(id.status, 403);
+        assert.equal(await id.text(), 'Bad_OAuth_Token');
+    });
+
+    it('the identity URL answers the documented fields to its bearer, and 403 Bad_OAuth_Token to a bad token', async () => {
+        const body = (await (await exchange(await code())).json()) as Record<string, string>;
+        const identity = (await (
+            await fetch(body.id!, { headers: { authorization: `Bearer ${body.access_token}` } })
+        ).json()) as Record<string, unknown>;
+        for (const field of [
+            'id',
+            'user_id',
+            'organization_id',
+            'username',
+            'display_name',
+            'email',
+            'user_type',
+            'urls',
+        ])
+            assert.ok(field in identity, field);
+        assert.equal(identity.username, 'sim@example.com');
+        assert.equal(identity.id, body.id);
+        const bad = await fetch(body.id!, { headers: { authorization: 'Bearer nope' } });
+        assert.equal(bad.status, 403);
+        assert.equal(await bad.text(), 'Bad_OAuth_Token');
+    });
+
+    it('/services/data/ lists versions, and the query endpoint answers records or REST errors as arrays', async () => {
+        const body = (await (await exchange(await code())).json()) as Record<string, string>;
+        const versions = (await (await fetch(`${body.instance_url}/services/data/`)).json()) as Array<{
+            version: string;
+        }>;
+        const latest = versions.at(-1)!.version;
+        const query = (q: string, t = body.access_token!) =>
+            fetch(`${body.instance_url}/services/data/v${latest}/query?q=${encodeURIComponent(q)}`, {
+                headers: { authorization: `Bearer ${t}` },
+            });
+        const ok = (await (await query('SELECT Id, Name FROM Account LIMIT 2')).json()) as {
+            totalSize: number;
+            done: boolean;
+            records: Array<Record<string, unknown>>;
+        };
+        assert.equal(ok.totalSize, 2);
+        assert.equal(ok.done, true);
+        assert.deepEqual(Object.keys(ok.records[0]!), ['attributes', 'Id', 'Name']);
+        const unauthorized = await query('SELECT Id FROM Account', 'nope');
+        assert.equal(unauthorized.status, 401);
+        assert.deepEqual(await unauthorized.json(), [
+            { message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' },
+        ]);
+        const malformed = await query('SELECT FROM');
+        assert.equal(malformed.status, 400);
+        assert.equal(((await malformed.json()) as Array<{ errorCode: string }>)[0]!.errorCode, 'MALFORMED_QUERY');
+    });
+});
