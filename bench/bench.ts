@@ -112,15 +112,30 @@ const fmt = (n: number, d = 1) => n.toFixed(d);
 const rows: string[] = [];
 const notes: string[] = [];
 
-// 1. Start-up: `npm start` runs node dist/server.js; time from spawn to the first answered request.
+// 1. Start-up: `npm start` runs node dist/server.js; time from spawn to the first answered request,
+// both through npm (what a person types) and straight (what npm runs).
 const startTimes: number[] = [];
+const npmStartTimes: number[] = [];
 for (let i = 0; i < 5; i++) {
-    const port = await freePort();
-    const t0 = performance.now();
+    let port = await freePort();
+    let t0 = performance.now();
     const child = start([join(ROOT, 'dist/server.js')], { CLIENT_ID: 'bench', APP_PORT: String(port) });
     await waitFor(`http://localhost:${port}/`);
     startTimes.push(performance.now() - t0);
     child.kill();
+
+    port = await freePort();
+    t0 = performance.now();
+    // npm starts node in a child of its own: a process group lets the whole tree be stopped.
+    const npm = spawn('npm', ['start', '--silent'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CLIENT_ID: 'bench', APP_PORT: String(port) },
+        stdio: 'ignore',
+        detached: true,
+    });
+    await waitFor(`http://localhost:${port}/`);
+    npmStartTimes.push(performance.now() - t0);
+    process.kill(-npm.pid!, 'SIGTERM');
 }
 
 // 2. The app (no simulator needed for / and /login), and the bare page, each in its own process.
@@ -318,7 +333,8 @@ const report = [
     '',
     '| Resource | Figure | Target |',
     '|---|---|---|',
-    `| Start-up, \`node dist/server.js\` to first answered request (median of 5) | ${fmt(percentile(startTimes, 50), 0)} ms | < 1000 ms |`,
+    `| Start-up, \`npm start\` to first answered request (median of 5) | ${fmt(percentile(npmStartTimes, 50), 0)} ms | < 1000 ms |`,
+    `| Start-up, \`node dist/server.js\` (what npm start runs) to first answered request | ${fmt(percentile(startTimes, 50), 0)} ms | |`,
     `| Idle RSS | ${fmt(idleRss)} MB | < 80 MB |`,
     `| RSS (demo: app + simulator) right after 20,000 abandoned logins (peak, with the burst's uncollected garbage) | ${fmt(memPeak)} MB (+${fmt(memPeak - memBefore)} MB) | |`,
     `| RSS after 20,000 abandoned logins, 25 s later | ${fmt(memAfter)} MB (+${fmt(memAfter - memBefore)} MB) | < +40 MB |`,
