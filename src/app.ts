@@ -3,12 +3,14 @@ import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import onHeaders from 'on-headers';
 import { isLoopbackHost, type Config } from './config.js';
 import { AppError } from './errors.js';
 import { explain } from './fixes.js';
 import { addRoutes } from './routes.js';
 import { createSalesforceClient } from './salesforce.js';
 import { DEFAULT_LIMITS, Store, type StoreLimits } from './store.js';
+import { requestTiming, Timing } from './timing.js';
 
 export interface AppOptions {
     /** Where request and error lines go; tests capture them to prove no secret is ever printed. */
@@ -48,12 +50,17 @@ export function createApp(config: Config, options: AppOptions = {}) {
     app.locals.publicClient = config.clientSecret === undefined;
 
     app.use((req, res, next) => {
-        const started = process.hrtime.bigint();
-        res.on('finish', () => {
-            const ms = Number(process.hrtime.bigint() - started) / 1e6;
-            log(`${req.method} ${safePath(req.path)} ${res.statusCode} ${ms.toFixed(1)}ms`);
+        const timing = new Timing();
+        onHeaders(res, () => {
+            const { appMs, salesforceMs } = timing.read();
+            res.setHeader('Server-Timing', `app;dur=${appMs.toFixed(2)}, salesforce;dur=${salesforceMs.toFixed(2)}`);
         });
-        next();
+        res.on('finish', () => {
+            const { totalMs, salesforceMs } = timing.read();
+            const waited = salesforceMs > 0 ? ` (salesforce ${salesforceMs.toFixed(1)}ms)` : '';
+            log(`${req.method} ${safePath(req.path)} ${res.statusCode} ${totalMs.toFixed(1)}ms${waited}`);
+        });
+        requestTiming.run(timing, next);
     });
 
     // DNS rebinding: a hostile page can resolve its own name to 127.0.0.1, so only loopback names are served.

@@ -7,6 +7,7 @@ import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import type { Config } from './config.js';
 import { AppError, type SalesforceError } from './errors.js';
+import { requestTiming } from './timing.js';
 
 export interface TokenSet {
     readonly accessToken: string;
@@ -166,6 +167,7 @@ export function createSalesforceClient(config: Config): SalesforceClient {
             for (const [k, v] of Object.entries(options.form)) if (v !== undefined) data.set(k, v);
             headers['Content-Type'] = 'application/x-www-form-urlencoded';
         }
+        const finished = requestTiming.getStore()?.upstream();
         try {
             // axios's timeout is a socket-idle timer; the signal bounds the whole call, trickling bodies included.
             const res = await client.request<string>({
@@ -183,6 +185,8 @@ export function createSalesforceClient(config: Config): SalesforceClient {
             };
         } catch (err) {
             throw networkError(err, new URL(url).host, config.httpTimeoutMs);
+        } finally {
+            finished?.();
         }
     }
 

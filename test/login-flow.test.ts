@@ -266,6 +266,17 @@ describe('login flow', () => {
         }
     });
 
+    it('each response says in Server-Timing how long the app worked and how long it waited for Salesforce', async () => {
+        const steps = await fullLogin(stack, new Browser());
+        const timing = /^app;dur=([\d.]+), salesforce;dur=([\d.]+)$/.exec(
+            steps.callback.headers.get('server-timing') ?? '',
+        );
+        assert.ok(timing, 'the callback has a Server-Timing header');
+        assert.ok(Number(timing[2]) > 0, 'the callback waited for the token endpoint');
+        assert.match(steps.result!.headers.get('server-timing') ?? '', /^app;dur=[\d.]+, salesforce;dur=0\.00$/);
+        assert.match(stack.logs.join('\n'), /GET \/callback 303 [\d.]+ms \(salesforce [\d.]+ms\)/);
+    });
+
     it('GET /login is answered 405 with a pointer to the form', async () => {
         const reply = await new Browser().request(`${stack.origin}/login`);
         assert.equal(reply.status, 405);
