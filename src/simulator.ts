@@ -91,6 +91,8 @@ interface IssuedCode {
     username: string;
     createdAt: number;
     used: boolean;
+    /** Chosen on the login page: the exchange of this code fails with this error. */
+    failWith?: { error: string; description: string };
 }
 
 interface IssuedToken {
@@ -161,6 +163,27 @@ const ACCOUNTS = [
 ];
 
 const DEFAULT_USERNAME = 'api.user@test.not';
+
+/**
+ * What a person can make the simulated login do, from its login page, to see how the app explains each
+ * failure. `authorize` errors come back on the callback; `token` errors answer the code exchange.
+ */
+export const DEMO_OUTCOMES: Record<string, { via: 'authorize' | 'token'; error: string; description: string }> = {
+    not_admin_approved: {
+        via: 'authorize',
+        error: 'OAUTH_APP_ACCESS_DENIED',
+        description: 'user is not admin approved to access this app',
+    },
+    app_blocked: { via: 'authorize', error: 'OAUTH_APP_BLOCKED', description: 'this app is blocked by admin' },
+    inactive_user: { via: 'authorize', error: 'inactive_user', description: 'inactive user' },
+    redirect_uri_mismatch: {
+        via: 'token',
+        error: 'redirect_uri_mismatch',
+        description: 'redirect_uri must match configuration',
+    },
+    wrong_secret: { via: 'token', error: 'invalid_client', description: 'invalid client credentials' },
+    wrong_realm: { via: 'token', error: 'invalid_grant', description: 'authentication failure' },
+};
 
 function userId(username: string): string {
     return `005${createHash('sha256').update(username).digest('hex').slice(0, 12)}AAA`;
@@ -424,6 +447,15 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
 <input type="hidden" name="request" value="${id}">
 <label for="username">Username</label><input id="username" name="username" value="${username}" autocomplete="username">
 <label for="password">Password</label><input id="password" name="password" type="password" value="simulated" autocomplete="current-password">
+<label for="outcome">Simulate</label><select id="outcome" name="outcome">
+<option value="">A successful login</option>
+${Object.entries(DEMO_OUTCOMES)
+    .map(
+        ([key, o]) =>
+            `<option value="${key}">${o.via === 'authorize' ? 'Login' : 'Token exchange'} fails: ${escapeHtml(o.error)}</option>`,
+    )
+    .join('')}
+</select>
 <button class="primary" type="submit" name="decision" value="allow">Log In</button>
 <button class="secondary" type="submit" name="decision" value="deny">Deny access</button>
 </form>`,
@@ -448,8 +480,12 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
                     state: request.state,
                 });
             }
-            if (settings.authorizeError) {
-                const e = settings.authorizeError;
+            const outcome =
+                typeof body.outcome === 'string' && Object.hasOwn(DEMO_OUTCOMES, body.outcome)
+                    ? DEMO_OUTCOMES[body.outcome]
+                    : undefined;
+            if (outcome?.via === 'authorize' || settings.authorizeError) {
+                const e = outcome ?? settings.authorizeError!;
                 return redirectWith(res, request.redirectUri, {
                     error: e.error,
                     error_description: e.description,
@@ -471,6 +507,7 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
                 username,
                 createdAt: Date.now(),
                 used: false,
+                failWith: outcome,
             });
             redirectWith(res, request.redirectUri, { code, state: request.state });
         });
@@ -530,6 +567,7 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
                 return oauthError(res, 400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
             }
             code.used = true;
+            if (code.failWith) return oauthError(res, 400, code.failWith.error, code.failWith.description);
             const verifier = field('code_verifier');
             if (code.challenge !== undefined) {
                 // Salesforce refuses `~` although RFC 7636 allows it (salesforce-oauth.md §4).

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { explain, FIXES } from '../src/fixes.js';
-import { assertSafeHeaders, Browser, fullLogin, startStack, text, type Stack } from './helpers.js';
+import { DEMO_OUTCOMES } from '../src/simulator.js';
+import { assertSafeHeaders, Browser, fullLogin, startLogin, startStack, text, type Stack } from './helpers.js';
 
 type Via = 'callback' | 'token';
 // [how Salesforce delivers it, error, error_description, something the fix must say]
@@ -109,6 +110,22 @@ describe('errors that explain themselves', () => {
             assert.ok(hit, `no sample reaches the row ${row.error} ${row.description ?? ''}`);
         }
     });
+
+    for (const [key, outcome] of Object.entries(DEMO_OUTCOMES)) {
+        it(`choosing "${key}" on the simulated login page (the demo's way to see errors) shows ${outcome.error} and its fix`, async () => {
+            const b = new Browser();
+            const { authorizeUrl, request } = await startLogin(stack, b);
+            assert.match((await b.request(authorizeUrl.href)).body, new RegExp(`<option value="${key}">`));
+            const decision = await b.request(`${authorizeUrl.origin}/services/oauth2/authorize/decision`, {
+                form: { request, decision: 'allow', outcome: key },
+            });
+            const reply = await b.request(decision.location!);
+            assert.equal(reply.status, outcome.via === 'authorize' ? 400 : 502);
+            const page = text(reply.body);
+            assert.ok(page.includes(`error ${outcome.error}`));
+            assert.ok(page.includes(explain(outcome, { callbackUrl: stack.config.callbackUrl })!.cause));
+        });
+    }
 
     it('an unknown error code still shows its code and description, with no made-up fix', async () => {
         const page = await errorPage('callback', 'brand_new_error', 'something Salesforce added');
