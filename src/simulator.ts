@@ -234,10 +234,10 @@ function page(title: string, body: string): string {
 body{font-family:system-ui,sans-serif;background:#f3f3f3;margin:0;color:#181818}
 .banner{background:#8a4b00;color:#fff;padding:.6rem 1rem;text-align:center;font-weight:600}
 main{max-width:26rem;margin:2rem auto;background:#fff;border-radius:.5rem;padding:1.5rem 2rem;box-shadow:0 1px 4px #0003}
-label{display:block;margin:.8rem 0 .3rem}input{width:100%;box-sizing:border-box;padding:.55rem;font-size:1rem;border:1px solid #747474;border-radius:.25rem}
+label{display:block;margin:.8rem 0 .3rem}input,select{width:100%;box-sizing:border-box;padding:.55rem;font-size:1rem;border:1px solid #747474;border-radius:.25rem}
 button{margin-top:1rem;padding:.6rem 1.2rem;font-size:1rem;border-radius:.25rem;border:1px solid #0b5cab;cursor:pointer}
 .primary{background:#0b5cab;color:#fff;width:100%}.secondary{background:#fff;color:#0b5cab;width:100%}
-button:focus-visible,input:focus-visible{outline:3px solid #1b96ff;outline-offset:2px}
+button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #1b96ff;outline-offset:2px}
 code{word-break:break-all}</style></head><body>
 <div class="banner" role="note">Simulated Salesforce org: no real org, user or data is involved.</div><main>${body}</main></body></html>`;
 }
