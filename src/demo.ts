@@ -1,8 +1,7 @@
 // `npm run demo`: the whole login against the built-in Salesforce simulator. No org and no .env needed.
 import { createApp } from './app.js';
-import { loadConfig } from './config.js';
 import { bindLoopback } from './serve.js';
-import { startSimulator } from './simulator.js';
+import { simulatedConfig, startSimulator } from './simulator.js';
 
 const CLIENT_ID = '3MVG9SIMULATED.CONSUMER.KEY';
 const CLIENT_SECRET = 'SIMULATED-CONSUMER-SECRET';
@@ -14,18 +13,12 @@ if (!bound) {
     bound = await bindLoopback('localhost', 0);
 }
 const simulator = await startSimulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-const config = {
-    ...loadConfig({
-        CLIENT_ID,
-        CLIENT_SECRET,
-        APP_URL: 'http://localhost',
-        APP_PORT: String(bound.port),
-        BASE_SALESFORCE_PRODUCTION_URL: simulator.urls.production,
-        BASE_SALESFORCE_SANDBOX_URL: simulator.urls.sandbox,
-    }),
-    simulation: { myDomainUrl: simulator.urls.mydomain },
-};
-simulator.settings.callbackUrls = [config.callbackUrl];
+const config = simulatedConfig(simulator, {
+    CLIENT_ID,
+    CLIENT_SECRET,
+    APP_URL: 'http://localhost',
+    APP_PORT: String(bound.port),
+});
 bound.server.on('request', createApp(config));
 
 console.log('sf-oauth-auth demo: the Salesforce org is simulated on this machine.');

@@ -1,10 +1,10 @@
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import type { Config } from './config.js';
 import { AppError, type ErrorCode } from './errors.js';
 import { parseEnvironment, parseLoginHint, parseMyDomain, parsePrompt, parseScope, type Environment } from './input.js';
 import { cleanErrorCode, cleanErrorText, codeChallenge, randomToken, type SalesforceClient } from './salesforce.js';
 import type { LoginResult, Store } from './store.js';
-import { DEFAULT_SOQL, resultView } from './view-model.js';
+import { resultView } from './view-model.js';
 
 interface Deps {
     config: Config;
@@ -14,20 +14,26 @@ interface Deps {
 
 const RANDOM_ID = /^[A-Za-z0-9_-]{43}$/;
 
-const smallForm = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
+const loginForm = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
+const actionForm = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 5 });
 
 /**
  * The POST actions are refused unless they come from this app's own pages. SameSite cookies are not
  * enough: another app on another localhost port is same-site. With Referrer-Policy no-referrer Chromium
  * sends `Origin: null` on same-origin form posts, so Sec-Fetch-Site is checked first.
  */
-function requireSameOrigin(config: Config, req: Request): void {
-    const site = req.get('sec-fetch-site');
-    const origin = req.get('origin');
-    const ok = site !== undefined ? site === 'same-origin' : origin === config.origin;
-    if (!ok) {
-        throw new AppError('not_same_origin', "This request did not come from this app's own page, so it was refused.");
-    }
+function sameOriginOnly(config: Config): RequestHandler {
+    return (req, _res, next) => {
+        const site = req.get('sec-fetch-site');
+        const ok = site !== undefined ? site === 'same-origin' : req.get('origin') === config.origin;
+        if (!ok) {
+            throw new AppError(
+                'not_same_origin',
+                "This request did not come from this app's own page, so it was refused.",
+            );
+        }
+        next();
+    };
 }
 
 /** Form fields must be single strings; arrays (a repeated field) and unknown fields are refused. */
@@ -79,12 +85,10 @@ export function addRoutes(app: Express, { config, store, salesforce }: Deps): vo
         res.render('index', { defaults: { scope: config.scope ?? '', prompt: config.prompt ?? '' } });
     });
 
-    app.post('/login', (req, _res, next) => {
-        requireSameOrigin(config, req);
-        next();
-    });
+    // The origin is checked before the body is read.
+    const sameOrigin = sameOriginOnly(config);
 
-    app.post('/login', smallForm, (req, res) => {
+    app.post('/login', sameOrigin, loginForm, (req, res) => {
         const f = formFields(req, ['sf_env', 'my_domain', 'scope', 'prompt', 'login_hint']);
         const environment = parseEnvironment(f.sf_env);
         const { loginHost, baseUrl } = loginTarget(environment, f.my_domain);
@@ -144,10 +148,12 @@ export function addRoutes(app: Express, { config, store, salesforce }: Deps): vo
                 'This sign-in response has no state, so it cannot be matched to a login started here. Start again.',
             );
         }
+        const browser = browserId(config, req);
         const taken = RANDOM_ID.test(state)
-            ? store.takePending(browserId(config, req), state, Date.now())
+            ? store.takePending(browser, state, Date.now())
             : ({ ok: false, reason: 'state_mismatch' } as const);
         if (!taken.ok) throw new AppError(taken.reason, STATE_MESSAGES[taken.reason]);
+        // A login was found under this browser's cookie, so `browser` is set from here on.
         const login = taken.login;
         res.locals.loginHost = login.loginHost;
 
@@ -188,7 +194,7 @@ export function addRoutes(app: Express, { config, store, salesforce }: Deps): vo
         ]);
         const result: LoginResult = {
             id: randomToken(),
-            browser: browserId(config, req) ?? '',
+            browser: browser!,
             environment: login.environment,
             loginHost: login.loginHost,
             baseUrl: login.baseUrl,
@@ -212,28 +218,20 @@ export function addRoutes(app: Express, { config, store, salesforce }: Deps): vo
         const result = findResult(req);
         const notice = result.notice;
         result.notice = undefined;
-        res.render('result', { r: resultView(config, result), notice, defaultSoql: DEFAULT_SOQL });
+        res.render('result', { r: resultView(config, result), notice });
     });
 
     const action = (
         name: string,
         handler: (result: LoginResult, fields: Record<string, string | undefined>) => Promise<string | void>,
     ) => {
-        app.post(`/result/:id/${name}`, (req, _res, next) => {
-            requireSameOrigin(config, req);
-            next();
+        app.post(`/result/:id/${name}`, sameOrigin, actionForm, async (req, res) => {
+            const result = findResult(req);
+            res.locals.loginHost = result.loginHost;
+            const fields = formFields(req, ['soql']);
+            const anchor = (await handler(result, fields)) ?? '';
+            res.redirect(303, `/result/${result.id}${anchor}`);
         });
-        app.post(
-            `/result/:id/${name}`,
-            express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 5 }),
-            async (req, res) => {
-                const result = findResult(req);
-                res.locals.loginHost = result.loginHost;
-                const fields = formFields(req, ['soql']);
-                const anchor = (await handler(result, fields)) ?? '';
-                res.redirect(303, `/result/${result.id}${anchor}`);
-            },
-        );
         app.all(`/result/:id/${name}`, () => {
             throw new AppError('method_not_allowed', 'Use the buttons on the result page.');
         });

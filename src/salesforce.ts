@@ -68,10 +68,11 @@ export function tokenSignature(secret: string, id: string, issuedAt: string): st
         .digest('base64');
 }
 
-function signatureMatches(secret: string, id: string, issuedAt: string, signature: string): boolean {
-    const expected = Buffer.from(tokenSignature(secret, id, issuedAt));
-    const actual = Buffer.from(signature);
-    return expected.length === actual.length && timingSafeEqual(expected, actual);
+/** Compares two secrets (state, cookie, signature, client secret) in time that does not depend on where they differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
+    const x = Buffer.from(a);
+    const y = Buffer.from(b);
+    return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** RFC 6749 §4.1.2.1 limits error_description to printable ASCII; anything else is replaced and capped. */
@@ -107,14 +108,18 @@ interface Reply {
 
 type Json = Record<string, unknown>;
 
-function parseJsonObject(reply: Reply): Json | undefined {
-    if (!/\bjson\b/i.test(reply.contentType)) return undefined;
+function parseJson(body: string): unknown {
     try {
-        const value: unknown = JSON.parse(reply.body);
-        return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+        return JSON.parse(body);
     } catch {
         return undefined;
     }
+}
+
+function parseJsonObject(reply: Reply): Json | undefined {
+    if (!/\bjson\b/i.test(reply.contentType)) return undefined;
+    const value = parseJson(reply.body);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
 function optionalString(body: Json, field: string): string | undefined {
@@ -247,7 +252,10 @@ export function createSalesforceClient(config: Config): SalesforceClient {
         const signature = optionalString(body, 'signature');
         let signatureVerified = false;
         if (config.clientSecret && signature !== undefined) {
-            if (issuedAt === undefined || !signatureMatches(config.clientSecret, id, issuedAt, signature)) {
+            if (
+                issuedAt === undefined ||
+                !constantTimeEqual(tokenSignature(config.clientSecret, id, issuedAt), signature)
+            ) {
                 throw new AppError(
                     'signature_invalid',
                     `The signature of Salesforce's answer to the ${what} could not be verified with CLIENT_SECRET, ` +
@@ -334,12 +342,7 @@ export function createSalesforceClient(config: Config): SalesforceClient {
             const reply = await send('GET', new URL('/services/data/', tokens.instanceUrl).href, {
                 bearer: tokens.accessToken,
             });
-            let versions: unknown;
-            try {
-                versions = JSON.parse(reply.body);
-            } catch {
-                versions = undefined;
-            }
+            const versions = parseJson(reply.body);
             const numbers = Array.isArray(versions)
                 ? versions
                       .map((v: { version?: unknown }) => (typeof v?.version === 'string' ? v.version : ''))
@@ -358,12 +361,7 @@ export function createSalesforceClient(config: Config): SalesforceClient {
             const url = new URL(`/services/data/v${apiVersion}/query`, tokens.instanceUrl);
             url.searchParams.set('q', soql);
             const reply = await send('GET', url.href, { bearer: tokens.accessToken });
-            let body: unknown;
-            try {
-                body = JSON.parse(reply.body);
-            } catch {
-                body = undefined;
-            }
+            const body = parseJson(reply.body);
             if (reply.status === 200 && body && typeof body === 'object' && Array.isArray((body as Json).records)) {
                 const records = (body as { records: Json[]; totalSize?: unknown }).records;
                 const columns = [...new Set(records.flatMap((r) => Object.keys(r).filter((k) => k !== 'attributes')))];

@@ -2,12 +2,13 @@
 // salesforce-oauth.md: the same endpoints, parameters, error codes, texts and status codes. It runs as
 // three listeners that share one state: a production login host, a sandbox login host and a My Domain,
 // so a code is bound to the realm that issued it exactly as Salesforce binds it.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
 import { LRUCache } from 'lru-cache';
-import { codeChallenge, tokenSignature } from './salesforce.js';
+import { loadConfig, type Config, type Env } from './config.js';
+import { codeChallenge, constantTimeEqual, tokenSignature } from './salesforce.js';
 
 export type Realm = 'production' | 'sandbox' | 'mydomain';
 
@@ -189,12 +190,6 @@ function userId(username: string): string {
     return `005${createHash('sha256').update(username).digest('hex').slice(0, 12)}AAA`;
 }
 
-function sameText(a: string, b: string): boolean {
-    const x = Buffer.from(a);
-    const y = Buffer.from(b);
-    return x.length === y.length && timingSafeEqual(x, y);
-}
-
 function escapeHtml(s: string): string {
     return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -308,7 +303,7 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
         return body;
     }
 
-    /** Returns false (and answers) when a fault was served instead of the real answer. */
+    /** Returns true, having answered, when a fault was served instead of the real answer. */
     function serveTokenFault(req: Request, res: Response, body: () => Record<string, string>): boolean {
         const fault = settings.tokenFault;
         if (settings.tokenError) {
@@ -534,7 +529,7 @@ ${Object.entries(DEMO_OUTCOMES)
             const secret = field('client_secret');
             if (
                 (secret === undefined && settings.requireSecret) ||
-                (secret !== undefined && !sameText(secret, settings.clientSecret))
+                (secret !== undefined && !constantTimeEqual(secret, settings.clientSecret))
             ) {
                 return oauthError(res, 400, 'invalid_client', 'invalid client credentials');
             }
@@ -761,4 +756,21 @@ ${Object.entries(DEMO_OUTCOMES)
             );
         },
     };
+}
+
+/**
+ * The app's configuration for a simulated org: the simulator's production and sandbox listeners as login
+ * hosts, every My Domain routed to its third listener, and the app's callback URL registered with it.
+ */
+export function simulatedConfig(simulator: Simulator, env: Env): Config {
+    const config: Config = {
+        ...loadConfig({
+            BASE_SALESFORCE_PRODUCTION_URL: simulator.urls.production,
+            BASE_SALESFORCE_SANDBOX_URL: simulator.urls.sandbox,
+            ...env,
+        }),
+        simulation: { myDomainUrl: simulator.urls.mydomain },
+    };
+    simulator.settings.callbackUrls = [config.callbackUrl];
+    return config;
 }

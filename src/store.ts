@@ -1,9 +1,8 @@
 // In-memory, bounded state: logins waiting for their callback, and the results (tokens) they produced.
 // Nothing here touches the network, so every take-and-delete happens before any await.
-import { timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Environment } from './input.js';
-import type { Identity, QueryOutcome, TokenSet } from './salesforce.js';
+import { constantTimeEqual, type Identity, type QueryOutcome, type TokenSet } from './salesforce.js';
 
 export interface PendingLogin {
     readonly state: string;
@@ -56,12 +55,6 @@ export const DEFAULT_LIMITS: StoreLimits = {
     resultTtlMs: 8 * 3600_000,
 };
 
-function sameSecret(a: string, b: string): boolean {
-    const x = Buffer.from(a);
-    const y = Buffer.from(b);
-    return x.length === y.length && timingSafeEqual(x, y);
-}
-
 export class Store {
     readonly limits: StoreLimits;
     private readonly pending: LRUCache<string, PendingLogin[]>;
@@ -97,7 +90,7 @@ export class Store {
      */
     takePending(browser: string | undefined, state: string, now: number): TakeOutcome {
         const logins = browser ? this.pending.get(browser) : undefined;
-        const match = logins?.find((p) => sameSecret(p.state, state));
+        const match = logins?.find((p) => constantTimeEqual(p.state, state));
         if (!logins || !match) {
             if (this.used.has(state)) return { ok: false, reason: 'state_already_used' };
             return { ok: false, reason: logins ? 'state_mismatch' : 'no_login_in_progress' };
@@ -117,7 +110,7 @@ export class Store {
     /** A result is only visible to the browser whose login produced it. */
     getResult(browser: string | undefined, id: string): LoginResult | undefined {
         const result = this.results.get(id);
-        if (!result || !browser || !sameSecret(result.browser, browser)) return undefined;
+        if (!result || !browser || !constantTimeEqual(result.browser, browser)) return undefined;
         return result;
     }
 }

@@ -39,6 +39,19 @@ describe('bad input', () => {
     }
 
     describe('POST /login', () => {
+        /** A raw form post, so the body and the fetch-metadata headers are exactly what the test says. */
+        const postLogin = (body: string, headers: Record<string, string>) =>
+            rawRequest(stack.port, {
+                method: 'POST',
+                path: '/login',
+                headers: {
+                    host: new URL(stack.origin).host,
+                    'content-type': 'application/x-www-form-urlencoded',
+                    ...headers,
+                },
+                body,
+            });
+
         const cases: Array<[string, string, number, RegExp]> = [
             ['sf_env missing', '', 400, /Choose an environment/],
             ['sf_env empty', 'sf_env=', 400, /Choose an environment/],
@@ -59,16 +72,7 @@ describe('bad input', () => {
         ];
         for (const [name, body, status, message] of cases) {
             it(`with ${name}, answers ${status} and starts no login`, async () => {
-                const reply = await rawRequest(stack.port, {
-                    method: 'POST',
-                    path: '/login',
-                    headers: {
-                        host: new URL(stack.origin).host,
-                        'content-type': 'application/x-www-form-urlencoded',
-                        'sec-fetch-site': 'same-origin',
-                    },
-                    body,
-                });
+                const reply = await postLogin(body, { 'sec-fetch-site': 'same-origin' });
                 checked(reply, status, message);
                 assert.equal(reply.headers.get('set-cookie'), null);
                 assert.equal(reply.location, undefined);
@@ -84,16 +88,7 @@ describe('bad input', () => {
             ],
         ] as const) {
             it(`from ${name}, answers 403 and creates no pending login`, async () => {
-                const reply = await rawRequest(stack.port, {
-                    method: 'POST',
-                    path: '/login',
-                    headers: {
-                        host: new URL(stack.origin).host,
-                        'content-type': 'application/x-www-form-urlencoded',
-                        ...headers,
-                    },
-                    body: 'sf_env=Production',
-                });
+                const reply = await postLogin('sf_env=Production', headers);
                 checked(reply, 403, /did not come from this app's own page/);
                 assert.equal(reply.headers.get('set-cookie'), null);
             });

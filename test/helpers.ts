@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { CookieJar } from 'tough-cookie';
 import { createApp } from '../src/app.js';
-import { loadConfig, type Config, type Env } from '../src/config.js';
+import type { Config, Env } from '../src/config.js';
 import { bindLoopback } from '../src/serve.js';
-import { startSimulator, type Simulator, type SimulatorSettings } from '../src/simulator.js';
+import { simulatedConfig, startSimulator, type Simulator, type SimulatorSettings } from '../src/simulator.js';
 import { DEFAULT_LIMITS, type StoreLimits } from '../src/store.js';
 
 export const CLIENT_ID = '3MVG9TEST.CONSUMER.KEY';
@@ -40,20 +40,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         requireSecret: !options.publicClient,
         ...options.sim,
     });
-    const config = {
-        ...loadConfig({
-            CLIENT_ID,
-            CLIENT_SECRET: options.publicClient ? undefined : SECRET,
-            APP_URL: `http://${host}`,
-            APP_PORT: String(port),
-            BASE_SALESFORCE_PRODUCTION_URL: sim.urls.production,
-            BASE_SALESFORCE_SANDBOX_URL: sim.urls.sandbox,
-            HTTP_TIMEOUT_MS: '1500',
-            ...options.env,
-        }),
-        simulation: { myDomainUrl: sim.urls.mydomain },
-    };
-    sim.settings.callbackUrls = [config.callbackUrl];
+    const config = simulatedConfig(sim, {
+        CLIENT_ID,
+        CLIENT_SECRET: options.publicClient ? undefined : SECRET,
+        APP_URL: `http://${host}`,
+        APP_PORT: String(port),
+        HTTP_TIMEOUT_MS: '1500',
+        ...options.env,
+    });
     const logs: string[] = [];
     server.on(
         'request',

@@ -69,25 +69,30 @@ describe('token endpoint faults', () => {
         assert.doesNotMatch(reply.body, /Down for maintenance|alert\(1\)/);
     });
 
-    it('when the login host refuses connections, the callback answers 502 "could not reach Salesforce"', async () => {
-        // A closed loopback port stands in for the sandbox host; the browser's half of the login is skipped.
-        const closed = await startStack();
-        await closed.close();
-        const refused = await startStack({ env: { BASE_SALESFORCE_SANDBOX_URL: closed.sim.urls.sandbox } });
+    /**
+     * A Sandbox login whose host is `sandboxUrl`, with the browser's half skipped (no page to log in on):
+     * POST /login, then the callback with this login's state and a made-up code.
+     */
+    async function callbackAgainst(sandboxUrl: string) {
+        const other = await startStack({ env: { BASE_SALESFORCE_SANDBOX_URL: sandboxUrl } });
         try {
             const b = new Browser();
-            const login = await b.post(`${refused.origin}/login`, { sf_env: 'Sandbox' });
+            const login = await b.post(`${other.origin}/login`, { sf_env: 'Sandbox' });
             const state = new URL(login.location!).searchParams.get('state')!;
-            const reply = await b.request(`${refused.origin}/callback?code=aPrxabc%3D%3D&state=${state}`);
-            assert.equal(reply.status, 502);
-            assertSafeHeaders(reply);
-            assert.match(
-                text(reply.body),
-                /Could not reach Salesforce at 127\.0\.0\.1:\d+: the connection was refused/,
-            );
+            return await b.request(`${other.origin}/callback?code=aPrxabc%3D%3D&state=${state}`);
         } finally {
-            await refused.close();
+            await other.close();
         }
+    }
+
+    it('when the login host refuses connections, the callback answers 502 "could not reach Salesforce"', async () => {
+        // A closed loopback port stands in for the sandbox host.
+        const closed = await startStack();
+        await closed.close();
+        const reply = await callbackAgainst(closed.sim.urls.sandbox);
+        assert.equal(reply.status, 502);
+        assertSafeHeaders(reply);
+        assert.match(text(reply.body), /Could not reach Salesforce at 127\.0\.0\.1:\d+: the connection was refused/);
     });
 
     it('when the login host presents a self-signed certificate, TLS is not bypassed: 502 and no token request reaches it', async () => {
@@ -102,14 +107,8 @@ describe('token endpoint faults', () => {
             },
         );
         await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
-        const stackTls = await startStack({
-            env: { BASE_SALESFORCE_SANDBOX_URL: `https://127.0.0.1:${(impostor.address() as AddressInfo).port}` },
-        });
         try {
-            const b = new Browser();
-            const login = await b.post(`${stackTls.origin}/login`, { sf_env: 'Sandbox' });
-            const state = new URL(login.location!).searchParams.get('state')!;
-            const reply = await b.request(`${stackTls.origin}/callback?code=aPrxabc%3D%3D&state=${state}`);
+            const reply = await callbackAgainst(`https://127.0.0.1:${(impostor.address() as AddressInfo).port}`);
             assert.equal(reply.status, 502);
             assert.match(
                 text(reply.body),
@@ -117,7 +116,6 @@ describe('token endpoint faults', () => {
             );
             assert.equal(reached, 0);
         } finally {
-            await stackTls.close();
             impostor.close();
         }
     });
