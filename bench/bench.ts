@@ -214,7 +214,6 @@ if (gc) {
             environment: 'Production',
             loginHost: 'login.salesforce.com',
             baseUrl: 'https://login.salesforce.com',
-            createdAt: Date.now(),
         });
     }
     gc();

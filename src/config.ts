@@ -1,5 +1,6 @@
 import { AppError, ConfigError } from './errors.js';
 import { parsePrompt, parseScope } from './input.js';
+import { isLoopbackHost } from './salesforce/hosts.js';
 
 export interface Config {
     readonly clientId: string;
@@ -27,12 +28,6 @@ export interface Config {
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-export function isLoopbackHost(hostname: string): boolean {
-    return LOOPBACK_HOSTS.has(hostname);
-}
 
 function value(env: Env, name: string): string | undefined {
     const v = env[name]?.trim();

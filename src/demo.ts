@@ -1,17 +1,24 @@
 // `npm run demo`: the whole login against the built-in Salesforce simulator. No org and no .env needed.
 import { createApp } from './app.js';
 import { bindLoopback } from './serve.js';
-import { simulatedConfig, startSimulator } from './simulator.js';
+import { simulatedConfig } from './simulated-config.js';
+import { startSimulator } from './simulator/index.js';
 
 const CLIENT_ID = '3MVG9SIMULATED.CONSUMER.KEY';
 const CLIENT_SECRET = 'SIMULATED-CONSUMER-SECRET';
 
-const preferredPort = Number(process.env.APP_PORT ?? 7777);
-let bound = await bindLoopback('localhost', preferredPort).catch(() => undefined);
-if (!bound) {
-    console.log(`Port ${preferredPort} is busy; the demo uses a free port instead.`);
-    bound = await bindLoopback('localhost', 0);
+/** The preferred port, or a free one when that port is taken; any other failure stops the demo. */
+async function bindDemoPort(preferred: number) {
+    try {
+        return await bindLoopback('localhost', preferred);
+    } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        console.log(`Port ${preferred} is busy; the demo uses a free port instead.`);
+        return bindLoopback('localhost', 0);
+    }
 }
+
+const bound = await bindDemoPort(Number(process.env.APP_PORT ?? 7777));
 const simulator = await startSimulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
 const config = simulatedConfig(simulator, {
     CLIENT_ID,

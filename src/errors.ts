@@ -7,18 +7,20 @@ export const ERROR_STATUS = {
     not_found: 404,
     method_not_allowed: 405,
     too_large: 413,
-    // /callback, checked in this order (duplicates, iss, state, error, code)
+    // The host check: a loopback name other than APP_URL's, on a request that cannot be redirected
+    wrong_address: 400,
+    // /callback, checked in this order: repeated parameters, state (missing, then looked up), iss,
+    // tokens in the URL, Salesforce's error, the code
     malformed_response: 400,
-    issuer_mismatch: 400,
     missing_state: 400,
     no_login_in_progress: 400,
     state_mismatch: 400,
     state_already_used: 400,
     login_expired: 400,
-    wrong_address: 400,
+    issuer_mismatch: 400,
+    unsupported_response: 400,
     authorization_error: 400,
     missing_code: 400,
-    unsupported_response: 400,
     // Calls from this app to Salesforce
     salesforce_error: 502,
     bad_response: 502,

@@ -1,7 +1,7 @@
 // Validation of what a person types into the login form (and the matching .env defaults).
 // Each function returns the clean value or throws an AppError with a message fit for the page.
-import { isIP } from 'node:net';
 import { AppError } from './errors.js';
+import { hasSuffix, isIpAddress, LOOKALIKE_SUFFIXES, MY_DOMAIN_SUFFIXES } from './salesforce/hosts.js';
 
 export const ENVIRONMENTS = ['Production', 'Sandbox', 'Dev', 'Custom'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -20,23 +20,6 @@ export function parseEnvironment(raw: string | undefined): Environment {
     }
     return found;
 }
-
-// Login hosts Salesforce serves My Domain and Experience Cloud logins from (sfdx-core's sfdcUrl.ts,
-// salesforce-oauth.md §6). `.my.salesforce.com` covers the partitioned forms too:
-// `.sandbox.`, `.develop.`, `.scratch.`, `.demo.`, `.patch.`, `.trailblaze.`, `.free.`.
-export const MY_DOMAIN_SUFFIXES = [
-    '.my.salesforce.com',
-    '.my.salesforce.mil',
-    '.my-salesforce.com',
-    '.my.site.com',
-    '.my.sfcrmproducts.cn',
-] as const;
-
-// Hosts people copy from the browser's address bar that are not login hosts, and the one that is.
-const LOOKALIKE_SUFFIXES: ReadonlyArray<[string, string]> = [
-    ['.lightning.force.com', '.my.salesforce.com'],
-    ['.my.salesforce-setup.com', '.my.salesforce.com'],
-];
 
 const LABEL = /^(?!-)(?!xn--)[a-z0-9-]{1,63}(?<!-)$/;
 
@@ -70,7 +53,7 @@ export function parseMyDomain(raw: string | undefined): string {
     if (host.includes('@') || host.includes('\\')) throw notMyDomain('it must not contain "@" or "\\".');
     if (/[/?#]/.test(host)) throw notMyDomain('enter the host only, without a path, query or fragment.');
     if (host.includes(':') || host.startsWith('[')) throw notMyDomain('enter the host without a port.');
-    if (isIP(host) !== 0 || /^[0-9.]+$/.test(host)) throw notMyDomain('IP addresses are not login hosts.');
+    if (isIpAddress(host)) throw notMyDomain('IP addresses are not login hosts.');
     if (host === 'localhost' || host.endsWith('.localhost')) throw notMyDomain('localhost is not a login host.');
     if (host.endsWith('.')) throw notMyDomain('remove the trailing dot.');
     const labels = host.split('.');
@@ -79,7 +62,7 @@ export function parseMyDomain(raw: string | undefined): string {
     }
 
     for (const [lookalike, login] of LOOKALIKE_SUFFIXES) {
-        if (host.endsWith(lookalike) && host.length > lookalike.length) {
+        if (hasSuffix(host, lookalike)) {
             const suggestion = host.slice(0, -lookalike.length) + login;
             throw new AppError(
                 'bad_request',
@@ -94,7 +77,7 @@ export function parseMyDomain(raw: string | undefined): string {
         );
     }
     // The suffix must end the host and have a label before it, so `acme.my.salesforce.com.evil.com` fails.
-    if (!MY_DOMAIN_SUFFIXES.some((s) => host.endsWith(s) && host.length > s.length)) {
+    if (!MY_DOMAIN_SUFFIXES.some((s) => hasSuffix(host, s))) {
         throw notMyDomain(`${host} does not end in ${MY_DOMAIN_SUFFIXES.join(', ')}.`);
     }
     return host;

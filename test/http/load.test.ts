@@ -1,12 +1,21 @@
 // Many logins at once, replays and tabs (issue 5): bounded in count, no timing assertions.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { accessTokenOf, Browser, decide, fullLogin, startLogin, startStack, text, type Stack } from './helpers.js';
+import {
+    accessTokenOf,
+    Browser,
+    decide,
+    fullLogin,
+    startLogin,
+    startStack,
+    text,
+    type Stack,
+} from '../support/stack.js';
 
 describe('load and races', () => {
     let stack: Stack;
     before(async () => {
-        stack = await startStack({ env: { HTTP_TIMEOUT_MS: '20000' } });
+        stack = await startStack(undefined, { env: { HTTP_TIMEOUT_MS: '20000' } });
     });
     after(() => stack.close());
 
@@ -83,18 +92,14 @@ describe('load and races', () => {
 });
 
 describe('bounded pending logins', () => {
-    it('past the cap, the oldest pending logins are evicted and a login started afterwards still completes', async () => {
-        const stack = await startStack({ limits: { maxPending: 50 } });
-        try {
-            const early = new Browser();
-            const earlyLogin = await startLogin(stack, early);
-            for (let i = 0; i < 120; i++) await new Browser().post(`${stack.origin}/login`, { sf_env: 'Production' });
-            const evicted = await early.request(await decide(early, earlyLogin.authorizeUrl, earlyLogin.request));
-            assert.equal(evicted.status, 400);
-            const steps = await fullLogin(stack, new Browser());
-            assert.equal(steps.result?.status, 200);
-        } finally {
-            await stack.close();
-        }
+    it('past the cap, the oldest pending logins are evicted and a login started afterwards still completes', async (t) => {
+        const stack = await startStack(t, { limits: { maxPending: 50 } });
+        const early = new Browser();
+        const earlyLogin = await startLogin(stack, early);
+        for (let i = 0; i < 120; i++) await new Browser().post(`${stack.origin}/login`, { sf_env: 'Production' });
+        const evicted = await early.request(await decide(early, earlyLogin.authorizeUrl, earlyLogin.request));
+        assert.equal(evicted.status, 400);
+        const steps = await fullLogin(stack, new Browser());
+        assert.equal(steps.result?.status, 200);
     });
 });

@@ -3,11 +3,13 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { CookieJar } from 'tough-cookie';
-import { createApp } from '../src/app.js';
-import type { Config, Env } from '../src/config.js';
-import { bindLoopback } from '../src/serve.js';
-import { simulatedConfig, startSimulator, type Simulator, type SimulatorSettings } from '../src/simulator.js';
-import { DEFAULT_LIMITS, type StoreLimits } from '../src/store.js';
+import { createApp } from '../../src/app.js';
+import type { Config, Env } from '../../src/config.js';
+import { bindLoopback } from '../../src/serve.js';
+import { simulatedConfig } from '../../src/simulated-config.js';
+import { startSimulator, type Simulator, type SimulatorSettings } from '../../src/simulator/index.js';
+import type { Clock } from '../../src/store.js';
+import { DEFAULT_LIMITS, type StoreLimits } from '../../src/store.js';
 
 export const CLIENT_ID = '3MVG9TEST.CONSUMER.KEY';
 // Greppable sentinels: no log line and no page that should not show them may contain them.
@@ -29,9 +31,20 @@ export interface StackOptions {
     /** No CLIENT_SECRET: the app acts as a public PKCE client. */
     publicClient?: boolean;
     appHost?: 'localhost' | '127.0.0.1';
+    /** The app store's clock, for expiry tests that move time instead of waiting. */
+    now?: Clock;
 }
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
+/** Anything that runs cleanup at its end: a test's `t`, or a suite's hooks. */
+export interface Owner {
+    after(fn: () => unknown): void;
+}
+
+/**
+ * The app and the simulator on random loopback ports. With an owner (a test's `t`), the stack closes
+ * itself when that test ends; otherwise the caller closes it.
+ */
+export async function startStack(owner?: Owner, options: StackOptions = {}): Promise<Stack> {
     const host = options.appHost ?? 'localhost';
     const { server, port } = await bindLoopback(host, 0);
     const sim = await startSimulator({
@@ -45,15 +58,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         CLIENT_SECRET: options.publicClient ? undefined : SECRET,
         APP_URL: `http://${host}`,
         APP_PORT: String(port),
-        HTTP_TIMEOUT_MS: '1500',
+        HTTP_TIMEOUT_MS: '300',
         ...options.env,
     });
     const logs: string[] = [];
     server.on(
         'request',
-        createApp(config, { log: (line) => logs.push(line), limits: { ...DEFAULT_LIMITS, ...options.limits } }),
+        createApp(config, {
+            log: (line) => logs.push(line),
+            limits: { ...DEFAULT_LIMITS, ...options.limits },
+            now: options.now,
+        }),
     );
-    return {
+    const stack: Stack = {
         config,
         sim,
         origin: config.origin,
@@ -67,6 +84,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             await sim.close();
         },
     };
+    owner?.after(() => stack.close());
+    return stack;
 }
 
 export interface Reply {
@@ -138,9 +157,15 @@ export async function startLogin(
     const authorizeUrl = new URL(login.location!);
     const page = await browser.request(authorizeUrl.href);
     assert.equal(page.status, 200, `authorize answered ${page.status}: ${page.body.slice(0, 300)}`);
-    const request = /name="request" value="([a-f0-9]+)"/.exec(page.body)?.[1];
-    assert.ok(request, 'the simulator login page has a request id');
+    const request = loginRequestId(page.body);
     return { authorizeUrl, request };
+}
+
+/** The id of the authorize request that the simulator's login page posts back with "Log In". */
+export function loginRequestId(html: string): string {
+    const request = /name="request" value="([a-f0-9]+)"/.exec(html)?.[1];
+    assert.ok(request, 'the simulator login page has a request id');
+    return request;
 }
 
 /** Clicks Log In (or Deny) on the simulator and returns the callback URL it redirects to, without visiting it. */
@@ -172,6 +197,18 @@ export async function fullLogin(
     if (callback.status !== 303) return { authorizeUrl, callbackUrl, code, callback };
     const result = await browser.request(callback.location!);
     return { authorizeUrl, callbackUrl, code, callback, resultUrl: callback.location, result };
+}
+
+/** A browser that has logged in, on its result page. */
+export async function loggedIn(
+    stack: Stack,
+    form: Record<string, string> = { sf_env: 'Production' },
+    username = 'api.user@test.not',
+) {
+    const browser = new Browser();
+    const steps = await fullLogin(stack, browser, form, username);
+    assert.equal(steps.result?.status, 200, steps.callback.body.slice(0, 500));
+    return { browser, url: steps.resultUrl!, html: steps.result!.body };
 }
 
 /** A request with any Host header, which fetch() does not allow. */
@@ -220,14 +257,19 @@ export function text(html: string): string {
         .replace(/\s+/g, ' ');
 }
 
-export function accessTokenOf(html: string): string | undefined {
-    const m = /<code id="access-token">([^<]*)<\/code>/.exec(html);
+/** The text of the element with this id (an unnested element), unescaped as a browser shows it. */
+export function fieldOf(html: string, id: string): string | undefined {
+    const m = new RegExp(`<(\\w+) id="${id}">([^<]*)</\\1>`).exec(html);
     return m
-        ? m[1]!
+        ? m[2]!
               .replace(/&lt;/g, '<')
               .replace(/&gt;/g, '>')
               .replace(/&#34;/g, '"')
               .replace(/&#39;/g, "'")
               .replace(/&amp;/g, '&')
         : undefined;
+}
+
+export function accessTokenOf(html: string): string | undefined {
+    return fieldOf(html, 'access-token');
 }

@@ -2,9 +2,9 @@
 // the way Salesforce would deliver that error, shows Salesforce's code and description and the fix.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { explain, FIXES } from '../src/fixes.js';
-import { DEMO_OUTCOMES } from '../src/simulator.js';
-import { assertSafeHeaders, Browser, fullLogin, startLogin, startStack, text, type Stack } from './helpers.js';
+import { explain, FIXES } from '../../src/fixes.js';
+import { DEMO_OUTCOMES } from '../../src/simulator/index.js';
+import { assertSafeHeaders, Browser, fullLogin, startLogin, startStack, text, type Stack } from '../support/stack.js';
 
 type Via = 'callback' | 'token';
 // [how Salesforce delivers it, error, error_description, something the fix must say]

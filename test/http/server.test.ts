@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { bindLoopback } from '../src/serve.js';
+import { bindLoopback } from '../../src/serve.js';
 
-const SERVER = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 
 /** Runs the server entry in an empty folder (so no developer .env is read) until it exits or prints `until`. */
 function run(env: Record<string, string>, until?: RegExp): Promise<{ code: number | null; out: string; err: string }> {

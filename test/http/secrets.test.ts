@@ -2,8 +2,17 @@
 // the app's output, and never reach a page that should not show them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { codeChallenge } from '../src/salesforce.js';
-import { accessTokenOf, Browser, decide, fullLogin, SECRET, startLogin, startStack, type Stack } from './helpers.js';
+import { codeChallenge } from '../../src/crypto.js';
+import {
+    accessTokenOf,
+    Browser,
+    decide,
+    fullLogin,
+    SECRET,
+    startLogin,
+    startStack,
+    type Stack,
+} from '../support/stack.js';
 
 describe('secrets never printed', () => {
     let stack: Stack;

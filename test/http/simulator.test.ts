@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { startSimulator, type Simulator } from '../src/simulator.js';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 
 const CLIENT_ID = '3MVG9SIM.TEST';
 const SECRET = 'simulator-test-secret';

@@ -1,7 +1,7 @@
 // The core login flow, and each of the tutorial's flaws that sf-oauth-auth fixes (issue 2, items 1-7).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { codeChallenge } from '../src/salesforce.js';
+import { codeChallenge } from '../../src/crypto.js';
 import {
     accessTokenOf,
     assertSafeHeaders,
@@ -14,7 +14,7 @@ import {
     startStack,
     text,
     type Stack,
-} from './helpers.js';
+} from '../support/stack.js';
 
 describe('login flow', () => {
     let stack: Stack;
@@ -284,60 +284,66 @@ describe('login flow', () => {
     });
 });
 
-describe('login flow with a short login lifetime', () => {
-    let stack: Stack;
-    before(async () => {
-        stack = await startStack({ limits: { pendingTtlMs: 200 } });
-    });
-    after(() => stack.close());
-
-    it('(2) a callback after the login expired is refused with 400 "expired" and no token request', async () => {
+describe('login flow past the login lifetime', () => {
+    it('(2) a callback after the login expired is refused with 400 "expired" and no token request', async (t) => {
+        let now = Date.now();
+        const stack = await startStack(t, { now: () => now });
         const b = new Browser();
         const { authorizeUrl, request } = await startLogin(stack, b);
         const callback = await decide(b, authorizeUrl, request);
-        await new Promise((r) => setTimeout(r, 250));
+        now += 15 * 60_000;
         const before = stack.sim.stats.tokenRequests;
         const reply = await b.request(callback);
         assert.equal(reply.status, 400);
-        assert.match(text(reply.body), /expired/);
+        assert.match(text(reply.body), /This login expired: more than 15 minutes passed since it started/);
         assert.equal(stack.sim.stats.tokenRequests, before);
+    });
+
+    it('(2) a callback one millisecond before the login expires still completes', async (t) => {
+        let now = Date.now();
+        const stack = await startStack(t, { now: () => now });
+        const b = new Browser();
+        const { authorizeUrl, request } = await startLogin(stack, b);
+        const callback = await decide(b, authorizeUrl, request);
+        now += 15 * 60_000 - 1;
+        const reply = await b.request(callback);
+        assert.equal(reply.status, 303);
+    });
+
+    it('the expiry message states the configured lifetime, not a fixed one', async (t) => {
+        let now = Date.now();
+        const stack = await startStack(t, { now: () => now, limits: { pendingTtlMs: 2 * 60_000 } });
+        const b = new Browser();
+        const { authorizeUrl, request } = await startLogin(stack, b);
+        const callback = await decide(b, authorizeUrl, request);
+        now += 2 * 60_000;
+        const reply = await b.request(callback);
+        assert.match(text(reply.body), /more than 2 minutes passed/);
     });
 });
 
 describe('signature and client type', () => {
-    it('with CLIENT_SECRET, the signature is verified and the page says so', async () => {
-        const stack = await startStack();
-        try {
-            const steps = await fullLogin(stack, new Browser());
-            assert.match(text(steps.result!.body), /Signature Verified with CLIENT_SECRET/);
-            assert.equal(stack.sim.stats.lastTokenForm?.client_secret, 'present');
-        } finally {
-            await stack.close();
-        }
+    it('with CLIENT_SECRET, the signature is verified and the page says so', async (t) => {
+        const stack = await startStack(t);
+        const steps = await fullLogin(stack, new Browser());
+        assert.match(text(steps.result!.body), /Signature Verified with CLIENT_SECRET/);
+        assert.equal(stack.sim.stats.lastTokenForm?.client_secret, 'present');
     });
 
-    it('with a wrong signature, the answer is a 502 that says the signature could not be verified, and no token is shown', async () => {
-        const stack = await startStack({ sim: { tokenFault: 'bad_signature' } });
-        try {
-            const steps = await fullLogin(stack, new Browser());
-            assert.equal(steps.callback.status, 502);
-            assert.match(text(steps.callback.body), /signature .* could not be verified/);
-            assert.equal(accessTokenOf(steps.callback.body), undefined);
-            assert.doesNotMatch(steps.callback.body, /00D5g000004SimA!AR/);
-        } finally {
-            await stack.close();
-        }
+    it('with a wrong signature, the answer is a 502 that says the signature could not be verified, and no token is shown', async (t) => {
+        const stack = await startStack(t, { sim: { tokenFault: 'bad_signature' } });
+        const steps = await fullLogin(stack, new Browser());
+        assert.equal(steps.callback.status, 502);
+        assert.match(text(steps.callback.body), /signature .* could not be verified/);
+        assert.equal(accessTokenOf(steps.callback.body), undefined);
+        assert.doesNotMatch(steps.callback.body, /00D5g000004SimA!AR/);
     });
 
-    it('without CLIENT_SECRET, the app is a public client: it sends no secret and says the signature was not verified', async () => {
-        const stack = await startStack({ publicClient: true });
-        try {
-            const steps = await fullLogin(stack, new Browser());
-            assert.equal(steps.result?.status, 200);
-            assert.equal(stack.sim.stats.lastTokenForm?.client_secret, undefined);
-            assert.match(text(steps.result!.body), /Not verified: no CLIENT_SECRET/);
-        } finally {
-            await stack.close();
-        }
+    it('without CLIENT_SECRET, the app is a public client: it sends no secret and says the signature was not verified', async (t) => {
+        const stack = await startStack(t, { publicClient: true });
+        const steps = await fullLogin(stack, new Browser());
+        assert.equal(steps.result?.status, 200);
+        assert.equal(stack.sim.stats.lastTokenForm?.client_secret, undefined);
+        assert.match(text(steps.result!.body), /Not verified: no CLIENT_SECRET/);
     });
 });

@@ -15,7 +15,7 @@ import {
     text,
     type Reply,
     type Stack,
-} from './helpers.js';
+} from '../support/stack.js';
 
 describe('bad input', () => {
     let stack: Stack;

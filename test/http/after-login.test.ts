@@ -11,7 +11,7 @@ import {
     startStack,
     text,
     type Stack,
-} from './helpers.js';
+} from '../support/stack.js';
 
 function refreshTokenOf(html: string): string | undefined {
     return /<code id="refresh-token">([^<]*)<\/code>/.exec(html)?.[1];
@@ -315,19 +315,17 @@ describe('after the login', () => {
 });
 
 describe('after the login, with .env defaults', () => {
-    it('SCOPE and PROMPT from .env are sent when the form leaves them empty, and API_VERSION skips the version lookup', async () => {
-        const stack = await startStack({ env: { SCOPE: 'api refresh_token', PROMPT: 'login', API_VERSION: '66.0' } });
-        try {
-            const browser = new Browser();
-            const login = await browser.post(`${stack.origin}/login`, { sf_env: 'Production', scope: '', prompt: '' });
-            const url = new URL(login.location!);
-            assert.equal(url.searchParams.get('scope'), 'api refresh_token');
-            assert.equal(url.searchParams.get('prompt'), 'login');
-            const steps = await fullLogin(stack, browser);
-            assert.equal(stack.sim.stats.versionLookups, 0);
-            assert.match(text(steps.result!.body), /v66\.0\/query/);
-        } finally {
-            await stack.close();
-        }
+    it('SCOPE and PROMPT from .env are sent when the form leaves them empty, and API_VERSION skips the version lookup', async (t) => {
+        const stack = await startStack(t, {
+            env: { SCOPE: 'api refresh_token', PROMPT: 'login', API_VERSION: '66.0' },
+        });
+        const browser = new Browser();
+        const login = await browser.post(`${stack.origin}/login`, { sf_env: 'Production', scope: '', prompt: '' });
+        const url = new URL(login.location!);
+        assert.equal(url.searchParams.get('scope'), 'api refresh_token');
+        assert.equal(url.searchParams.get('prompt'), 'login');
+        const steps = await fullLogin(stack, browser);
+        assert.equal(stack.sim.stats.versionLookups, 0);
+        assert.match(text(steps.result!.body), /v66\.0\/query/);
     });
 });

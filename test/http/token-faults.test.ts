@@ -5,8 +5,16 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { TokenFault } from '../src/simulator.js';
-import { accessTokenOf, assertSafeHeaders, Browser, fullLogin, startStack, text, type Stack } from './helpers.js';
+import type { TokenFault } from '../../src/simulator/index.js';
+import {
+    accessTokenOf,
+    assertSafeHeaders,
+    Browser,
+    fullLogin,
+    startStack,
+    text,
+    type Stack,
+} from '../support/stack.js';
 
 describe('token endpoint faults', () => {
     let stack: Stack;
@@ -47,8 +55,8 @@ describe('token endpoint faults', () => {
         ['reset', 502, /Could not reach Salesforce/],
         ['oversized', 502, /too large/],
         ['redirect', 502, /redirect \(HTTP 307\)/],
-        ['hang', 504, /did not answer within 1500 ms/],
-        ['slow_body', 504, /did not answer within 1500 ms/],
+        ['hang', 504, /did not answer within 300 ms/],
+        ['slow_body', 504, /did not answer within 300 ms/],
     ];
     for (const [fault, status, message] of cases) {
         it(`when the token endpoint answers "${fault}", the callback answers ${status} with a readable page`, async () => {
@@ -74,7 +82,7 @@ describe('token endpoint faults', () => {
      * POST /login, then the callback with this login's state and a made-up code.
      */
     async function callbackAgainst(sandboxUrl: string) {
-        const other = await startStack({ env: { BASE_SALESFORCE_SANDBOX_URL: sandboxUrl } });
+        const other = await startStack(undefined, { env: { BASE_SALESFORCE_SANDBOX_URL: sandboxUrl } });
         try {
             const b = new Browser();
             const login = await b.post(`${other.origin}/login`, { sf_env: 'Sandbox' });
@@ -97,7 +105,7 @@ describe('token endpoint faults', () => {
 
     it('when the login host presents a self-signed certificate, TLS is not bypassed: 502 and no token request reaches it', async () => {
         // A fixture key and certificate for 127.0.0.1, made for this test and trusted by nothing.
-        const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+        const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
         let reached = 0;
         const impostor = https.createServer(
             { key: fixture('self-signed-key.pem'), cert: fixture('self-signed-cert.pem') },

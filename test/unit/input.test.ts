@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AppError } from '../src/errors.js';
-import { parseEnvironment, parseMyDomain, parsePrompt, parseScope } from '../src/input.js';
+import { AppError } from '../../src/errors.js';
+import { parseEnvironment, parseMyDomain, parsePrompt, parseScope } from '../../src/input.js';
 
 function refusal(fn: () => unknown): string {
     try {

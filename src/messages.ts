@@ -1,0 +1,106 @@
+// Every sentence a person reads on this app's pages, apart from the fix table (fixes.ts). Sentences
+// that state a limit take it from the configured limits, so a page never states the wrong number.
+import type { StoreLimits } from './store.js';
+
+function minutes(ms: number): string {
+    const n = Math.round(ms / 60_000);
+    return n === 1 ? '1 minute' : `${n} minutes`;
+}
+
+/** What the first page, the host check and the form checks say. */
+export const REQUEST = {
+    unknownHost: 'This app answers only on localhost and 127.0.0.1.',
+    wrongAddress: (origin: string) => `Open the app at ${origin}: the login is bound to that address.`,
+    notSameOrigin: "This request did not come from this app's own page, so it was refused.",
+    unexpectedField: (name: string) => `Unexpected form field "${name.slice(0, 40)}".`,
+    repeatedField: (name: string) => `The field "${name}" was sent more than once.`,
+    loginMethod: 'Start a login from the form on the first page.',
+    callbackMethod: 'Salesforce returns to /callback with a GET.',
+    actionMethod: 'Use the buttons on the result page.',
+    notFound: (path: string) => `There is no page at ${path}.`,
+    tooLarge: 'The form sent more data than this app accepts.',
+    unreadable: 'The request could not be read.',
+    internal: 'Something went wrong inside sf-oauth-auth.',
+} as const;
+
+/** What /callback says when the sign-in response cannot be used. */
+export function callbackMessages(limits: StoreLimits) {
+    const ttl = minutes(limits.pendingTtlMs);
+    return {
+        malformed: 'This is not a valid sign-in response: a parameter is repeated or malformed. Start again.',
+        missingState:
+            'This sign-in response has no state, so it cannot be matched to a login started here. Start again.',
+        no_login_in_progress: `No login is in progress in this browser (or it expired after ${ttl}). Start the login from the first page of this app, in this browser.`,
+        state_mismatch: `This sign-in response does not match any login started in this browser (a browser keeps its ${limits.maxPendingPerBrowser} newest logins). Start again from the first page.`,
+        state_already_used: 'This sign-in response was already used (a reload or a second tab). Start a new login.',
+        login_expired: `This login expired: more than ${ttl} passed since it started. Start again.`,
+        issuerMismatch: 'This sign-in response names another issuer than the login host it was sent to.',
+        tokensInUrl: 'This sign-in response carries tokens in the URL; only the authorization code flow is supported.',
+        notAuthorized: (loginHost: string) => `Salesforce did not authorize the login at ${loginHost}.`,
+        missingCode: 'This sign-in response has neither a code nor an error. Start again.',
+        badCode: 'The authorization code in this response is not valid. Start again.',
+    } as const;
+}
+
+/** What the result page and its actions say. */
+export const RESULT = {
+    notFound:
+        'This result is not here: results live in memory, only in the browser that logged in, until the app restarts. Log in again.',
+    revoked: 'These tokens were revoked. Log in again to get new ones.',
+    noRefreshToken:
+        'There is no refresh token: add the refresh_token (or offline_access) scope to the app and log in again.',
+    badSoql: 'Enter a SOQL query of at most 4000 characters.',
+    refreshed: (rotated: boolean) =>
+        `Refreshed: a new access token was issued${rotated ? ', and Salesforce rotated the refresh token (the new one is kept)' : ''}.`,
+    revokedOk: (loginHost: string, hadRefreshToken: boolean) =>
+        `Revoked at ${loginHost}: the ${hadRefreshToken ? 'refresh token and its access tokens are' : 'access token is'} no longer valid, and the tokens were forgotten here.`,
+    revokeRefused: (error: string, description: string | undefined) =>
+        `Salesforce answered ${error}${description ? ` (${description})` : ''}: the token was probably already revoked or expired. The tokens were forgotten here.`,
+    identityFailed: 'the identity call failed.',
+    signatureVerified: 'Verified with CLIENT_SECRET',
+    signatureAbsent: 'Not verified: Salesforce sent no signature',
+    publicClient: 'Not verified: no CLIENT_SECRET is configured (public client)',
+} as const;
+
+/** What the calls to Salesforce say when an answer cannot be used; `what` names the call. */
+export const SALESFORCE = {
+    redirect: (what: string, status: number) =>
+        `Salesforce answered the ${what} with a redirect (HTTP ${status}) instead of a token. ` +
+        `Check that the login host and TOKEN_URL are right and use https://.`,
+    empty: (what: string, status: number) => `Salesforce answered the ${what} with an empty response (HTTP ${status}).`,
+    refused: (what: string) => `Salesforce refused the ${what}.`,
+    errorWithoutCode: (what: string, status: number) =>
+        `Salesforce answered the ${what} with an error (HTTP ${status}) and no OAuth error code.`,
+    notJson: (what: string) => `Salesforce answered the ${what} with something that is not a JSON token response.`,
+    notText: (field: string) => `Salesforce sent a token response whose ${field} is not text.`,
+    noAccessToken: (what: string) => `Salesforce's answer to the ${what} has no access token.`,
+    notBearer: (what: string) => `Salesforce's answer to the ${what} has an unsupported token type.`,
+    untrustedUrl: (what: string) =>
+        `Salesforce's answer to the ${what} names an instance or identity URL that is not an https:// Salesforce address.`,
+    badSignature: (what: string) =>
+        `The signature of Salesforce's answer to the ${what} could not be verified with CLIENT_SECRET, ` +
+        `so the token is not shown. Check that CLIENT_SECRET is the Consumer Secret of this app.`,
+    revokeStatus: (status: number) => `Salesforce answered the revoke request with HTTP ${status}.`,
+    identityStatus: (status: number, badToken: boolean) =>
+        `the identity URL answered HTTP ${status}${badToken ? ' (Bad_OAuth_Token: the access token is not valid)' : ''}.`,
+    noVersions: (status: number) =>
+        `Salesforce's /services/data/ answered HTTP ${status} without a list of API versions.`,
+    queryStatus: (status: number) => `Salesforce answered HTTP ${status}.`,
+    timeout: (host: string, ms: number) => `Salesforce (${host}) did not answer within ${ms} ms (HTTP_TIMEOUT_MS).`,
+    tooLarge: (host: string) => `Salesforce (${host}) sent a response that is too large.`,
+    unreachable: (host: string, why: string) => `Could not reach Salesforce at ${host}: ${why}.`,
+    why: {
+        ENOTFOUND: 'the host name does not resolve',
+        ECONNREFUSED: 'the connection was refused',
+        tls: 'its TLS certificate is not trusted (behind a TLS-inspecting proxy, point NODE_EXTRA_CA_CERTS at its CA)',
+        other: 'the connection failed',
+    },
+} as const;
+
+/** The error page's heading, by what kind of failure it is. */
+export function errorTitle(code: string, status: number): string {
+    if (code === 'internal') return 'Something went wrong';
+    if (status === 404) return 'Not found';
+    if (status >= 500) return 'Salesforce call failed';
+    return 'This did not work';
+}

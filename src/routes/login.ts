@@ -1,0 +1,74 @@
+// GET / shows the form; POST /login starts a login and sends the browser to Salesforce's authorize page.
+import type { Request, RequestHandler } from 'express';
+import { codeChallenge, randomToken } from '../crypto.js';
+import {
+    parseEnvironment,
+    parseLoginHint,
+    parseMyDomain,
+    parsePrompt,
+    parseScope,
+    type Environment,
+} from '../input.js';
+import { buildAuthorizeUrl } from '../oauth/authorize.js';
+import type { Deps } from './index.js';
+import { browserId, cookieName, formFields } from './middleware.js';
+
+export function home({ config }: Deps): RequestHandler {
+    const defaults = { scope: config.scope ?? '', prompt: config.prompt ?? '' };
+    return (_req, res) => res.render('index', { defaults });
+}
+
+/** Where a login goes: the login host shown to the person, and the base URL that /authorize and /token use. */
+function loginTarget({ config }: Deps, environment: Environment, myDomain: string | undefined) {
+    if (environment === 'Custom') {
+        const host = parseMyDomain(myDomain);
+        return { loginHost: host, baseUrl: config.simulation?.myDomainUrl ?? `https://${host}` };
+    }
+    const baseUrl = environment === 'Sandbox' ? config.sandboxUrl : config.productionUrl;
+    return { loginHost: new URL(baseUrl).host, baseUrl };
+}
+
+function readLoginForm(deps: Deps, req: Request) {
+    const f = formFields(req, ['sf_env', 'my_domain', 'scope', 'prompt', 'login_hint']);
+    const environment = parseEnvironment(f.sf_env);
+    return {
+        environment,
+        ...loginTarget(deps, environment, f.my_domain),
+        scope: parseScope(f.scope) ?? deps.config.scope,
+        prompt: parsePrompt(f.prompt) ?? deps.config.prompt,
+        loginHint: parseLoginHint(f.login_hint),
+    };
+}
+
+export function login(deps: Deps): RequestHandler {
+    const { config, store } = deps;
+    return (req, res) => {
+        const form = readLoginForm(deps, req);
+        const browser = browserId(config, req) ?? randomToken();
+        // RFC 6749 §10.12 and RFC 7636 §4.1: a fresh 256-bit state and verifier for every login.
+        const state = randomToken();
+        const verifier = randomToken();
+        const { environment, loginHost, baseUrl } = form;
+        store.addPending(browser, { state, verifier, environment, loginHost, baseUrl });
+
+        res.cookie(cookieName(config), browser, {
+            httpOnly: true,
+            // Lax: the callback arrives as a cross-site top-level GET from Salesforce.
+            sameSite: 'lax',
+            path: '/',
+            maxAge: store.limits.resultTtlMs,
+        });
+        const authorize = buildAuthorizeUrl({
+            baseUrl,
+            authorizePath: config.authorizePath,
+            clientId: config.clientId,
+            redirectUri: config.callbackUrl,
+            state,
+            codeChallenge: codeChallenge(verifier),
+            scope: form.scope,
+            prompt: form.prompt,
+            loginHint: form.loginHint,
+        });
+        res.redirect(302, authorize.href);
+    };
+}

@@ -1,0 +1,81 @@
+// What several routes share: the same-origin check on POSTs, strict form fields, the browser cookie,
+// and the Host check against DNS rebinding.
+import express, { type Request, type RequestHandler } from 'express';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import { REQUEST } from '../messages.js';
+import { isLoopbackHost } from '../salesforce/hosts.js';
+
+/** A value this app minted with randomToken(): 43 base64url characters. */
+export const RANDOM_ID = /^[A-Za-z0-9_-]{43}$/;
+
+export const loginForm = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
+export const actionForm = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 5 });
+
+/**
+ * The POST actions are refused unless they come from this app's own pages. SameSite cookies are not
+ * enough: another app on another localhost port is same-site. With Referrer-Policy no-referrer Chromium
+ * sends `Origin: null` on same-origin form posts, so Sec-Fetch-Site is checked first.
+ */
+export function sameOriginOnly(config: Config): RequestHandler {
+    return (req, _res, next) => {
+        const site = req.get('sec-fetch-site');
+        const ok = site !== undefined ? site === 'same-origin' : req.get('origin') === config.origin;
+        if (!ok) throw new AppError('not_same_origin', REQUEST.notSameOrigin);
+        next();
+    };
+}
+
+/** Form fields must be single strings; arrays (a repeated field) and unknown fields are refused. */
+export function formFields(req: Request, allowed: readonly string[]): Record<string, string | undefined> {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const fields: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(body)) {
+        if (!allowed.includes(name)) throw new AppError('bad_request', REQUEST.unexpectedField(name));
+        if (typeof value !== 'string') throw new AppError('bad_request', REQUEST.repeatedField(name));
+        fields[name] = value;
+    }
+    return fields;
+}
+
+/** Cookies are shared by every port of a host, so the port is part of the name. */
+export function cookieName(config: Config): string {
+    return `sf_oauth_auth_${config.port}`;
+}
+
+export function browserId(config: Config, req: Request): string | undefined {
+    const value: unknown = req.cookies?.[cookieName(config)];
+    return typeof value === 'string' && RANDOM_ID.test(value) ? value : undefined;
+}
+
+/**
+ * DNS rebinding: a hostile page can resolve its own name to 127.0.0.1, so only loopback names are served.
+ * Other loopback names are sent to the APP_URL origin before a login starts, because the login's cookie
+ * lives on that origin and the callback comes back to it.
+ */
+export function hostCheck(config: Config): RequestHandler {
+    const canonicalHost = new URL(config.origin).host;
+    return (req, res, next) => {
+        const host = req.headers.host ?? '';
+        if (host === canonicalHost) return next();
+        let url: URL | undefined;
+        try {
+            url = new URL(`http://${host}`);
+        } catch {
+            url = undefined;
+        }
+        if (!url || !isLoopbackHost(url.hostname) || Number(url.port || 80) !== config.port) {
+            throw new AppError('unknown_host', REQUEST.unknownHost);
+        }
+        if ((req.method === 'GET' || req.method === 'HEAD') && req.path !== '/callback') {
+            return res.redirect(302, new URL(req.originalUrl, config.origin).href);
+        }
+        throw new AppError('wrong_address', REQUEST.wrongAddress(config.origin));
+    };
+}
+
+export function methodNotAllowed(message: string): RequestHandler {
+    return () => {
+        throw new AppError('method_not_allowed', message);
+    };
+}

@@ -1,0 +1,90 @@
+// /result/:id: the page that shows a login's tokens, and its actions (refresh, revoke, query). Each
+// action posts, changes the stored result and redirects back to the page (Post/Redirect/Get).
+import express, { type RequestHandler, type Router } from 'express';
+import { AppError } from '../errors.js';
+import { REQUEST, RESULT } from '../messages.js';
+import type { ActiveSession, LoginResult } from '../store.js';
+import { resultView } from '../view-model.js';
+import type { Deps } from './index.js';
+import { actionForm, browserId, formFields, methodNotAllowed, RANDOM_ID } from './middleware.js';
+
+type Action = (result: LoginResult, fields: Record<string, string | undefined>) => Promise<string | void>;
+
+function active(result: LoginResult): ActiveSession {
+    if (result.session.kind !== 'active') throw new AppError('bad_request', RESULT.revoked);
+    return result.session;
+}
+
+function refresh({ salesforce }: Deps): Action {
+    return async (result) => {
+        const session = active(result);
+        const { tokens } = session;
+        if (!tokens.refreshToken) throw new AppError('bad_request', RESULT.noRefreshToken);
+        const refreshed = await salesforce.refresh(result.baseUrl, tokens);
+        result.session = { ...session, ...refreshed };
+        const rotated = refreshed.tokens.refreshToken !== tokens.refreshToken;
+        result.notice = { kind: 'ok', text: RESULT.refreshed(rotated) };
+    };
+}
+
+function revoke({ salesforce }: Deps): Action {
+    return async (result) => {
+        const { tokens } = active(result);
+        const refused = await salesforce.revoke(result.baseUrl, tokens.refreshToken ?? tokens.accessToken);
+        // Forgotten either way: a token Salesforce calls invalid is of no use, and keeping it would mislead.
+        result.session = { kind: 'revoked' };
+        result.notice = refused
+            ? { kind: 'error', text: RESULT.revokeRefused(refused.error, refused.description) }
+            : { kind: 'ok', text: RESULT.revokedOk(result.loginHost, tokens.refreshToken !== undefined) };
+    };
+}
+
+function query({ config, salesforce }: Deps): Action {
+    return async (result, fields) => {
+        const session = active(result);
+        const soql = (fields.soql ?? '').trim();
+        if (soql === '' || soql.length > 4000) throw new AppError('bad_request', RESULT.badSoql);
+        session.apiVersion ??= config.apiVersion ?? (await salesforce.latestApiVersion(session.tokens));
+        session.lastQuery = await salesforce.query(session.tokens, session.apiVersion, soql);
+        return '#query';
+    };
+}
+
+function runAction(action: Action): RequestHandler {
+    return async (req, res) => {
+        const result = res.locals.result as LoginResult;
+        res.locals.loginHost = result.loginHost;
+        const anchor = (await action(result, formFields(req, ['soql']))) ?? '';
+        res.redirect(303, `/result/${result.id}${anchor}`);
+    };
+}
+
+function showResult({ config }: Deps): RequestHandler {
+    return (_req, res) => {
+        const result = res.locals.result as LoginResult;
+        const notice = result.notice;
+        result.notice = undefined;
+        res.render('result', { r: resultView(config, result), notice });
+    };
+}
+
+export function resultRoutes(deps: Deps, sameOrigin: RequestHandler): Router {
+    const { config, store } = deps;
+    const router = express.Router();
+
+    // Loads the result for every route below; only the browser that logged in can see it.
+    router.param('id', (req, res, next, id: string) => {
+        const result = RANDOM_ID.test(id) ? store.getResult(browserId(config, req), id) : undefined;
+        if (!result) throw new AppError('result_not_found', RESULT.notFound);
+        res.locals.result = result;
+        next();
+    });
+
+    router.get('/:id', showResult(deps));
+    router.post('/:id/refresh', sameOrigin, actionForm, runAction(refresh(deps)));
+    router.post('/:id/revoke', sameOrigin, actionForm, runAction(revoke(deps)));
+    router.post('/:id/query', sameOrigin, actionForm, runAction(query(deps)));
+    // A regular expression, not `:id`, so that the loader does not run for a wrong method.
+    router.all(/^\/[^/]+\/(?:refresh|revoke|query)$/, methodNotAllowed(REQUEST.actionMethod));
+    return router;
+}

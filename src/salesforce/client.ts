@@ -1,0 +1,67 @@
+// Every call this app makes to Salesforce, each one request through the transport and one pure parser.
+import type { Config } from '../config.js';
+import type { SalesforceError } from '../errors.js';
+import { parseApiVersions, parseIdentity, parseQueryResult, parseRevokeAnswer } from './rest-responses.js';
+import type { Identity, QueryOutcome } from './rest-responses.js';
+import { parseTokenResponse, type Exchanged, type TokenSet } from './token-response.js';
+import { createTransport, type Send } from './transport.js';
+
+export type { Exchanged, Identity, QueryOutcome, TokenSet };
+
+export interface SalesforceClient {
+    exchangeCode(baseUrl: string, code: string, verifier: string): Promise<Exchanged>;
+    refresh(baseUrl: string, tokens: TokenSet): Promise<Exchanged>;
+    revoke(baseUrl: string, token: string): Promise<SalesforceError | undefined>;
+    identity(tokens: TokenSet): Promise<Identity>;
+    latestApiVersion(tokens: TokenSet): Promise<string>;
+    query(tokens: TokenSet, apiVersion: string, soql: string): Promise<QueryOutcome>;
+}
+
+export function createSalesforceClient(
+    config: Config,
+    send: Send = createTransport(config.httpTimeoutMs),
+): SalesforceClient {
+    const tokenUrl = (baseUrl: string) => new URL(config.tokenPath, baseUrl).href;
+    const clientAuth = { client_id: config.clientId, client_secret: config.clientSecret };
+
+    return {
+        async exchangeCode(baseUrl, code, verifier) {
+            // RFC 6749 §4.1.3 and RFC 7636 §4.5: the same redirect_uri as /authorize, and the verifier.
+            const form = {
+                grant_type: 'authorization_code',
+                code,
+                ...clientAuth,
+                redirect_uri: config.callbackUrl,
+                code_verifier: verifier,
+            };
+            const reply = await send('POST', tokenUrl(baseUrl), { form });
+            return parseTokenResponse(reply, { baseUrl, clientSecret: config.clientSecret });
+        },
+
+        async refresh(baseUrl, tokens) {
+            const form = { grant_type: 'refresh_token', refresh_token: tokens.refreshToken, ...clientAuth };
+            const reply = await send('POST', tokenUrl(baseUrl), { form });
+            return parseTokenResponse(reply, { baseUrl, clientSecret: config.clientSecret, previous: tokens });
+        },
+
+        async revoke(baseUrl, token) {
+            const reply = await send('POST', new URL('/services/oauth2/revoke', baseUrl).href, { form: { token } });
+            return parseRevokeAnswer(reply);
+        },
+
+        async identity(tokens) {
+            return parseIdentity(await send('GET', tokens.id, { bearer: tokens.accessToken }));
+        },
+
+        async latestApiVersion(tokens) {
+            const url = new URL('/services/data/', tokens.instanceUrl).href;
+            return parseApiVersions(await send('GET', url, { bearer: tokens.accessToken }));
+        },
+
+        async query(tokens, apiVersion, soql) {
+            const url = new URL(`/services/data/v${apiVersion}/query`, tokens.instanceUrl);
+            url.searchParams.set('q', soql);
+            return parseQueryResult(await send('GET', url.href, { bearer: tokens.accessToken }), soql);
+        },
+    };
+}

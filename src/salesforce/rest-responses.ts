@@ -1,0 +1,89 @@
+// Pure parsers of Salesforce's other answers: the identity URL, the API version list, a SOQL query
+// and the revoke endpoint. Each takes the reply and returns what the page shows, or throws an AppError.
+import { AppError, type SalesforceError } from '../errors.js';
+import { SALESFORCE } from '../messages.js';
+import { cleanErrorCode, cleanErrorText, jsonObject, parseJson, type Json, type Reply } from './reply.js';
+
+export interface Identity {
+    readonly username?: string;
+    readonly displayName?: string;
+    readonly email?: string;
+    readonly userId?: string;
+    readonly organizationId?: string;
+    readonly userType?: string;
+}
+
+export type QueryOutcome =
+    | { ok: true; soql: string; totalSize: number; columns: string[]; rows: string[][] }
+    | { ok: false; soql: string; errorCode: string; message: string };
+
+/** The identity URL (Salesforce help, "Identity URLs"); a bad token gets 403 `Bad_OAuth_Token`. */
+export function parseIdentity(reply: Reply): Identity {
+    const body = jsonObject(reply);
+    if (reply.status !== 200 || !body) {
+        throw new AppError(
+            'bad_response',
+            SALESFORCE.identityStatus(reply.status, reply.body.trim() === 'Bad_OAuth_Token'),
+        );
+    }
+    const text = (field: string) => (typeof body[field] === 'string' ? (body[field] as string) : undefined);
+    return {
+        username: text('username'),
+        displayName: text('display_name'),
+        email: text('email'),
+        userId: text('user_id'),
+        organizationId: text('organization_id'),
+        userType: text('user_type'),
+    };
+}
+
+/** `/services/data/` lists `[{ label, url, version }]`; the newest version wins. */
+export function parseApiVersions(reply: Reply): string {
+    const versions = parseJson(reply.body);
+    const numbers = Array.isArray(versions)
+        ? versions
+              .map((v: { version?: unknown }) => (typeof v?.version === 'string' ? v.version : ''))
+              .filter((v) => /^\d+\.\d$/.test(v))
+        : [];
+    if (reply.status !== 200 || numbers.length === 0)
+        throw new AppError('bad_response', SALESFORCE.noVersions(reply.status));
+    return numbers.sort((a, b) => Number(a) - Number(b)).at(-1)!;
+}
+
+function cell(v: unknown): string {
+    if (v === null || v === undefined) return '';
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+/** A query's records as a table, or the REST error (`[{ "message", "errorCode" }]`) it answered with. */
+export function parseQueryResult(reply: Reply, soql: string): QueryOutcome {
+    const body = parseJson(reply.body);
+    if (reply.status === 200 && body && typeof body === 'object' && Array.isArray((body as Json).records)) {
+        const records = (body as { records: Json[] }).records;
+        const columns = [...new Set(records.flatMap((r) => Object.keys(r).filter((k) => k !== 'attributes')))];
+        const rows = records.map((r) => columns.map((c) => cell(r[c])));
+        const totalSize = Number((body as Json).totalSize ?? records.length);
+        return { ok: true, soql, totalSize, columns, rows };
+    }
+    const first = Array.isArray(body) ? (body[0] as Json | undefined) : undefined;
+    return {
+        ok: false,
+        soql,
+        errorCode: cleanErrorCode(first?.errorCode ?? `HTTP_${reply.status}`),
+        message: cleanErrorText(first?.message, 1000) ?? SALESFORCE.queryStatus(reply.status),
+    };
+}
+
+/**
+ * RFC 7009 §2.2: 200 means revoked. A 400 is Salesforce's refusal, whose body format is not documented:
+ * JSON in some answers, form-encoded in others (jsforce reads it as a form).
+ */
+export function parseRevokeAnswer(reply: Reply): SalesforceError | undefined {
+    if (reply.status === 200) return undefined;
+    if (reply.status !== 400) throw new AppError('bad_response', SALESFORCE.revokeStatus(reply.status));
+    const json = jsonObject(reply);
+    const form = new URLSearchParams(reply.body);
+    const error = json?.error ?? form.get('error') ?? 'invalid_token';
+    const description = json?.error_description ?? form.get('error_description') ?? undefined;
+    return { error: cleanErrorCode(error), description: cleanErrorText(description), httpStatus: 400 };
+}

@@ -1,0 +1,100 @@
+// The token endpoint's answer (code exchange and refresh), checked as a pure function of the reply:
+// RFC 6749 §5.1 and §5.2, and Salesforce's additions (instance_url, id, issued_at, signature).
+import { constantTimeEqual, tokenSignature } from '../crypto.js';
+import { AppError } from '../errors.js';
+import { SALESFORCE } from '../messages.js';
+import { isTrustedUrl } from './hosts.js';
+import { cleanErrorCode, cleanErrorText, jsonObject, type Json, type Reply } from './reply.js';
+
+export interface TokenSet {
+    readonly accessToken: string;
+    readonly refreshToken?: string;
+    readonly instanceUrl: string;
+    readonly id: string;
+    readonly issuedAt?: string;
+    readonly scope?: string;
+    readonly tokenType: string;
+}
+
+export interface Exchanged {
+    tokens: TokenSet;
+    /** True when a signature came and matched; false when there was none or no secret to check it with. */
+    signatureVerified: boolean;
+}
+
+export interface TokenContext {
+    /** The login host the request went to; an instance or identity URL on it is trusted (the simulator). */
+    baseUrl: string;
+    clientSecret?: string;
+    /** The tokens being refreshed; absent for a code exchange. */
+    previous?: TokenSet;
+}
+
+function optionalString(body: Json, field: string): string | undefined {
+    const v = body[field];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') throw new AppError('bad_response', SALESFORCE.notText(field));
+    return v;
+}
+
+/** Any status other than 200 is an error: Salesforce's OAuth error when it sent one, else a bad response. */
+function refusal(reply: Reply, body: Json | undefined, what: string): AppError {
+    if (body && typeof body.error === 'string') {
+        return new AppError('salesforce_error', SALESFORCE.refused(what), {
+            salesforce: {
+                error: cleanErrorCode(body.error),
+                description: cleanErrorText(body.error_description),
+                httpStatus: reply.status,
+            },
+        });
+    }
+    return new AppError('bad_response', SALESFORCE.errorWithoutCode(what, reply.status));
+}
+
+/** Salesforce signs id + issued_at with the consumer secret; a signature that does not match is refused. */
+function checkSignature(body: Json, id: string, context: TokenContext, what: string): boolean {
+    const issuedAt = optionalString(body, 'issued_at');
+    const signature = optionalString(body, 'signature');
+    if (!context.clientSecret || signature === undefined) return false;
+    if (issuedAt === undefined || !constantTimeEqual(tokenSignature(context.clientSecret, id, issuedAt), signature)) {
+        throw new AppError('signature_invalid', SALESFORCE.badSignature(what));
+    }
+    return true;
+}
+
+export function parseTokenResponse(reply: Reply, context: TokenContext): Exchanged {
+    const { previous, baseUrl } = context;
+    const what = previous ? 'refresh' : 'code exchange';
+    if (reply.status >= 300 && reply.status < 400) {
+        throw new AppError('bad_response', SALESFORCE.redirect(what, reply.status));
+    }
+    if (reply.body.trim() === '') throw new AppError('bad_response', SALESFORCE.empty(what, reply.status));
+    const body = jsonObject(reply);
+    if (reply.status !== 200) throw refusal(reply, body, what);
+    if (!body) throw new AppError('bad_response', SALESFORCE.notJson(what));
+
+    const accessToken = body.access_token;
+    if (typeof accessToken !== 'string' || accessToken === '') {
+        throw new AppError('bad_response', SALESFORCE.noAccessToken(what));
+    }
+    const tokenType = optionalString(body, 'token_type');
+    if (!tokenType || tokenType.toLowerCase() !== 'bearer') {
+        throw new AppError('bad_response', SALESFORCE.notBearer(what));
+    }
+    const { instance_url: instanceUrl, id } = body;
+    if (!isTrustedUrl(instanceUrl, baseUrl) || !isTrustedUrl(id, baseUrl)) {
+        throw new AppError('untrusted_url', SALESFORCE.untrustedUrl(what));
+    }
+    const signatureVerified = checkSignature(body, id, context, what);
+    const tokens: TokenSet = {
+        accessToken,
+        // Without rotation a refresh answer carries no refresh token: the old one stays valid.
+        refreshToken: optionalString(body, 'refresh_token') ?? previous?.refreshToken,
+        instanceUrl,
+        id,
+        issuedAt: optionalString(body, 'issued_at'),
+        scope: optionalString(body, 'scope') ?? previous?.scope,
+        tokenType,
+    };
+    return { tokens, signatureVerified };
+}

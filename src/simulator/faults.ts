@@ -1,0 +1,102 @@
+// Every way the simulated org can be made to fail, in one place. A token fault is one entry of a table
+// keyed by its name, so adding a name without its handler does not compile; one reset clears them all.
+import type { Request, Response } from 'express';
+import { responseSignature } from './crypto.js';
+import { oauthError } from './http.js';
+
+export interface FaultContext {
+    req: Request;
+    res: Response;
+    /** The real token answer, minted only by the faults that need it. */
+    body: () => Record<string, string>;
+    /** Where a redirect fault points: a trap that counts hits. */
+    trapUrl: string;
+}
+
+/** Ways the token endpoint can misbehave, each a failure the app must turn into a clear page. */
+export const TOKEN_FAULTS = {
+    server_error: ({ res }: FaultContext) => {
+        res.status(503)
+            .set('Retry-After', '120')
+            .type('text/html')
+            .send('<html><body><h1>Service Unavailable</h1></body></html>');
+    },
+    html: ({ res }: FaultContext) => {
+        res.status(200)
+            .type('text/html')
+            .send('<html><body><h1>Down for maintenance</h1><script>alert(1)</script></body></html>');
+    },
+    empty: ({ res }: FaultContext) => void res.status(200).type('application/json').send(''),
+    invalid_json: ({ res }: FaultContext) => void res.status(200).type('application/json').send('{"'),
+    not_an_object: ({ res }: FaultContext) => void res.status(200).type('application/json').send('[]'),
+    no_access_token: ({ res, body }: FaultContext) => {
+        const { access_token: _omit, ...rest } = body();
+        res.status(200).json(rest);
+    },
+    non_bearer: ({ res, body }: FaultContext) => void res.status(200).json({ ...body(), token_type: 'mac' }),
+    bad_signature: ({ res, body }: FaultContext) =>
+        void res.status(200).json({ ...body(), signature: responseSignature('not-the-secret', 'x', '1') }),
+    untrusted_instance: ({ res, body }: FaultContext) =>
+        void res.status(200).json({ ...body(), instance_url: 'https://evil.example' }),
+    // Never answers; the socket is destroyed when the simulator closes.
+    hang: () => undefined,
+    slow_body: ({ res }: FaultContext) => void res.status(200).type('application/json').write('{"access_token":'),
+    reset: ({ req }: FaultContext) => void req.socket.destroy(),
+    redirect: ({ res, trapUrl }: FaultContext) => res.redirect(307, trapUrl),
+    oversized: ({ res, body }: FaultContext) =>
+        void res.status(200).json({ ...body(), padding: 'x'.repeat(5 * 1024 * 1024) }),
+} satisfies Record<string, (context: FaultContext) => void>;
+
+export type TokenFault = keyof typeof TOKEN_FAULTS;
+
+export interface Faults {
+    tokenFault?: TokenFault;
+    /** Answer every token request with this OAuth error. */
+    tokenError?: { status: number; error: string; description: string };
+    /** After "Log In", redirect to the callback with this error instead of a code. */
+    authorizeError?: { error: string; description: string };
+    identityFault?: 'server_error';
+    /** Appended to each new access token, to prove pages treat tokens as text. */
+    accessTokenExtra: string;
+}
+
+export const NO_FAULTS: Faults = {
+    tokenFault: undefined,
+    tokenError: undefined,
+    authorizeError: undefined,
+    identityFault: undefined,
+    accessTokenExtra: '',
+};
+
+/** Serves the configured token fault; returns true, having answered, when there was one. */
+export function serveTokenFault(faults: Faults, context: FaultContext): boolean {
+    if (faults.tokenError) {
+        const e = faults.tokenError;
+        oauthError(context.res, e.status, e.error, e.description);
+        return true;
+    }
+    if (faults.tokenFault === undefined) return false;
+    TOKEN_FAULTS[faults.tokenFault](context);
+    return true;
+}
+
+/**
+ * What a person can make the simulated login do, from its login page, to see how the app explains each
+ * failure. `authorize` errors come back on the callback; `token` errors answer the code exchange.
+ */
+export const DEMO_OUTCOMES: Record<string, { via: 'authorize' | 'token'; error: string; description: string }> = {
+    not_admin_approved: {
+        via: 'authorize',
+        error: 'OAUTH_APP_ACCESS_DENIED',
+        description: 'user is not admin approved to access this app',
+    },
+    app_blocked: { via: 'authorize', error: 'OAUTH_APP_BLOCKED', description: 'this app is blocked by admin' },
+    inactive_user: { via: 'authorize', error: 'inactive_user', description: 'inactive user' },
+    redirect_uri_mismatch: {
+        via: 'token',
+        error: 'redirect_uri_mismatch',
+        description: 'redirect_uri must match configuration',
+    },
+    wrong_secret: { via: 'token', error: 'invalid_client', description: 'invalid client credentials' },
+    wrong_realm: { via: 'token', error: 'invalid_grant', description: 'authentication failure' },
+};

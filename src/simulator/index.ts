@@ -1,0 +1,80 @@
+// A local imitation of Salesforce's login servers and REST API, for the demo and the tests, written from
+// Salesforce's documentation and the OAuth RFCs alone: it imports nothing from the app. It runs three
+// listeners that share one org: a production login host, a sandbox login host and a My Domain, so a code
+// is bound to the realm that issued it exactly as Salesforce binds it.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { NO_FAULTS } from './faults.js';
+import type { Realm } from './fixtures.js';
+import { homePage } from './pages.js';
+import { oauthRoutes } from './oauth-routes.js';
+import { Org, type SimulatorSettings, type SimulatorStats } from './org.js';
+import { restRoutes } from './rest-routes.js';
+
+export type { Realm } from './fixtures.js';
+export { API_VERSIONS } from './fixtures.js';
+export { DEMO_OUTCOMES, type TokenFault } from './faults.js';
+export type { SimulatorSettings, SimulatorStats } from './org.js';
+
+export interface Simulator {
+    readonly settings: SimulatorSettings;
+    readonly stats: SimulatorStats;
+    readonly urls: Readonly<Record<Realm, string>>;
+    /** Clears every fault (token, authorize, identity, token decoration) at once. */
+    resetFaults(): void;
+    close(): Promise<void>;
+}
+
+function realmApp(org: Org, realm: Realm) {
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('query parser', 'simple');
+    app.get('/', (_req, res) => res.send(homePage(realm)));
+    app.use(oauthRoutes(org, realm));
+    app.use(restRoutes(org, realm));
+    app.all('/redirect-trap', (_req, res) => {
+        org.stats.redirectTrapHits += 1;
+        res.status(200).json({ access_token: 'should-never-be-used', token_type: 'Bearer' });
+    });
+    return app;
+}
+
+async function listen(server: http.Server): Promise<string> {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function close(server: http.Server): Promise<void> {
+    return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+    });
+}
+
+export async function startSimulator(options: Partial<SimulatorSettings> & { clientId: string }): Promise<Simulator> {
+    const org = new Org({
+        clientSecret: 'simulated-consumer-secret',
+        requireSecret: options.clientSecret !== undefined,
+        requirePkce: true,
+        callbackUrls: [],
+        scopes: ['api', 'refresh_token', 'web'],
+        rotateRefreshTokens: false,
+        codeTtlMs: 15 * 60_000,
+        ...NO_FAULTS,
+        ...options,
+    });
+    const servers: http.Server[] = [];
+    for (const realm of ['production', 'sandbox', 'mydomain'] as const) {
+        const server = http.createServer(realmApp(org, realm));
+        servers.push(server);
+        org.urls[realm] = await listen(server);
+    }
+    return {
+        settings: org.settings,
+        stats: org.stats,
+        urls: org.urls,
+        resetFaults: () => Object.assign(org.settings, NO_FAULTS),
+        close: async () => void (await Promise.all(servers.map(close))),
+    };
+}

@@ -1,0 +1,194 @@
+// The simulated OAuth endpoints: authorize (with its login page), token (code and refresh grants) and
+// revoke, answering with Salesforce's documented codes, texts and statuses.
+import express, { type Request, type Response, type Router } from 'express';
+import { isVerifierShape, randomText, s256Challenge, sameSecret } from './crypto.js';
+import { DEMO_OUTCOMES, serveTokenFault } from './faults.js';
+import { DEFAULT_USERNAME, type Realm } from './fixtures.js';
+import { oauthError, plainError, redirectWith, tokenAnswer } from './http.js';
+import type { Org } from './org.js';
+import { loginPage, scopeErrorPage, SESSION_EXPIRED_PAGE } from './pages.js';
+
+type Query = Record<string, string | undefined>;
+type Form = Record<string, unknown>;
+
+const SECRET_FIELDS = ['client_secret', 'code_verifier', 'code', 'refresh_token'];
+
+function field(form: Form, name: string): string | undefined {
+    return typeof form[name] === 'string' ? (form[name] as string) : undefined;
+}
+
+/** The errors that Salesforce redirects back to the client with, after client and redirect URI are known good. */
+function authorizeRedirectError(org: Org, q: Query): string | undefined {
+    if (q.response_type !== 'code') return 'unsupported_response_type:response type not supported';
+    if (org.settings.requirePkce && !q.code_challenge) return 'invalid_request:missing required code challenge';
+    if (q.code_challenge_method !== undefined && q.code_challenge_method !== 'S256') {
+        return 'invalid_request:invalid code challenge method';
+    }
+    return undefined;
+}
+
+function authorize(org: Org, realm: Realm) {
+    return (req: Request, res: Response) => {
+        const q = req.query as Query;
+        const { settings } = org;
+        if (q.client_id !== settings.clientId) return plainError(res, 'invalid_client_id', 'client identifier invalid');
+        if (!q.redirect_uri) return plainError(res, 'redirect_uri_missing', 'redirect_uri not provided');
+        if (!settings.callbackUrls.includes(q.redirect_uri)) {
+            return plainError(res, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
+        }
+        const failure = authorizeRedirectError(org, q);
+        if (failure) {
+            const [error, description] = failure.split(':');
+            return redirectWith(res, q.redirect_uri, { error, error_description: description, state: q.state });
+        }
+        const requested = (q.scope ?? '').split(' ').filter(Boolean);
+        if (requested.some((s) => !settings.scopes.includes(s))) return void res.status(400).send(scopeErrorPage());
+        const scope = requested.length > 0 ? requested : settings.scopes;
+        const id = randomText(16, 'hex');
+        org.authorizeRequests.set(id, {
+            realm,
+            redirectUri: q.redirect_uri,
+            state: q.state,
+            challenge: q.code_challenge,
+            scope,
+        });
+        const username = q.login_hint ?? (realm === 'sandbox' ? `${DEFAULT_USERNAME}.sandbox` : DEFAULT_USERNAME);
+        res.send(loginPage(realm, id, username, scope));
+    };
+}
+
+function decision(org: Org, realm: Realm) {
+    return (req: Request, res: Response) => {
+        const body = req.body as Form;
+        const requestId = field(body, 'request');
+        const request = requestId ? org.authorizeRequests.get(requestId) : undefined;
+        if (!requestId || !request || request.realm !== realm) return void res.status(400).send(SESSION_EXPIRED_PAGE);
+        org.authorizeRequests.delete(requestId);
+        const back = (params: Record<string, string | undefined>) =>
+            redirectWith(res, request.redirectUri, { ...params, state: request.state });
+        if (body.decision === 'deny') {
+            return back({ error: 'access_denied', error_description: 'end-user denied authorization' });
+        }
+        const chosen = field(body, 'outcome');
+        const outcome = chosen && Object.hasOwn(DEMO_OUTCOMES, chosen) ? DEMO_OUTCOMES[chosen] : undefined;
+        const authorizeError = outcome?.via === 'authorize' ? outcome : org.settings.authorizeError;
+        if (authorizeError) return back({ error: authorizeError.error, error_description: authorizeError.description });
+        const typed = field(body, 'username')?.trim();
+        // Real codes look like aPrx…== and arrive percent-encoded.
+        const code = `aPrx${randomText(43, 'base64')}`;
+        org.codes.set(code, {
+            realm,
+            clientId: org.settings.clientId,
+            redirectUri: request.redirectUri,
+            challenge: request.challenge,
+            scope: request.scope,
+            username: typed ? typed.slice(0, 80) : DEFAULT_USERNAME,
+            createdAt: Date.now(),
+            used: false,
+            failWith: outcome,
+        });
+        back({ code });
+    };
+}
+
+/** Records the request with its secrets masked, then checks the grant type and the client. */
+function checkClient(org: Org, realm: Realm, form: Form, res: Response): boolean {
+    const recorded: Record<string, string> = {};
+    for (const [k, v] of Object.entries(form))
+        if (typeof v === 'string') recorded[k] = SECRET_FIELDS.includes(k) ? 'present' : v;
+    org.stats.lastTokenForm = recorded;
+    org.stats.lastTokenRealm = realm;
+    const grant = field(form, 'grant_type');
+    if (grant !== 'authorization_code' && grant !== 'refresh_token') {
+        oauthError(res, 400, 'unsupported_grant_type', 'grant type not supported');
+        return false;
+    }
+    if (field(form, 'client_id') !== org.settings.clientId) {
+        oauthError(res, 400, 'invalid_client_id', 'client identifier invalid');
+        return false;
+    }
+    const secret = field(form, 'client_secret');
+    const wrong = secret === undefined ? org.settings.requireSecret : !sameSecret(secret, org.settings.clientSecret);
+    if (wrong) oauthError(res, 400, 'invalid_client', 'invalid client credentials');
+    return !wrong;
+}
+
+function refreshGrant(org: Org, realm: Realm, form: Form, req: Request, res: Response): void {
+    const refresh = field(form, 'refresh_token') ?? '';
+    const issued = org.token(refresh);
+    if (!issued || issued.kind !== 'refresh' || issued.revoked || issued.realm !== realm) {
+        return oauthError(res, 400, 'invalid_grant', 'expired access/refresh token');
+    }
+    const body = () => org.mint(realm, issued.username, issued.scope, refresh);
+    if (serveTokenFault(org.settings, { req, res, body, trapUrl: `${org.urls.production}/redirect-trap` })) return;
+    tokenAnswer(res, body());
+}
+
+/** RFC 6749 §4.1.3 and RFC 7636 §4.6, in Salesforce's words. Returns the error to send, if any. */
+function codeGrantError(org: Org, realm: Realm, form: Form): [string, string] | undefined {
+    const code = org.codes.get(field(form, 'code') ?? '');
+    // A code from another realm (sandbox code at the production host) fails like a bad login.
+    if (!code || code.clientId !== org.settings.clientId || code.realm !== realm) {
+        return ['invalid_grant', 'authentication failure'];
+    }
+    if (code.used || Date.now() - code.createdAt > org.settings.codeTtlMs) {
+        return ['invalid_grant', 'expired authorization code'];
+    }
+    if (field(form, 'redirect_uri') !== code.redirectUri) {
+        return ['redirect_uri_mismatch', 'redirect_uri must match configuration'];
+    }
+    code.used = true;
+    if (code.failWith) return [code.failWith.error, code.failWith.description];
+    const verifier = field(form, 'code_verifier');
+    // Salesforce refuses `~` although RFC 7636 allows it.
+    const verified = verifier !== undefined && isVerifierShape(verifier) && s256Challenge(verifier) === code.challenge;
+    if (code.challenge !== undefined && !verified) return ['invalid_grant', 'invalid code verifier'];
+    return undefined;
+}
+
+function codeGrant(org: Org, realm: Realm, form: Form, req: Request, res: Response): void {
+    org.stats.codeExchanges += 1;
+    const error = codeGrantError(org, realm, form);
+    if (error) return oauthError(res, 400, error[0], error[1]);
+    const codeValue = field(form, 'code')!;
+    const code = org.codes.get(codeValue)!;
+    const body = () => {
+        const minted = org.mint(realm, code.username, code.scope);
+        org.stats.tokenForCode.set(codeValue, minted.access_token!);
+        return minted;
+    };
+    if (serveTokenFault(org.settings, { req, res, body, trapUrl: `${org.urls.production}/redirect-trap` })) return;
+    tokenAnswer(res, body());
+}
+
+function token(org: Org, realm: Realm) {
+    return (req: Request, res: Response) => {
+        org.stats.tokenRequests += 1;
+        const form = req.body as Form;
+        if (!checkClient(org, realm, form, res)) return;
+        if (field(form, 'grant_type') === 'refresh_token') refreshGrant(org, realm, form, req, res);
+        else codeGrant(org, realm, form, req, res);
+    };
+}
+
+function revoke(org: Org) {
+    return (req: Request, res: Response) => {
+        org.stats.revokes += 1;
+        const value = field(req.body as Form, 'token');
+        if (!value) return oauthError(res, 400, 'unsupported_token_type', 'token type not supported');
+        const issued = org.token(value);
+        if (!issued || issued.revoked) return oauthError(res, 400, 'invalid_token', 'invalid token');
+        org.revoke(value, issued);
+        res.status(200).send('');
+    };
+}
+
+export function oauthRoutes(org: Org, realm: Realm): Router {
+    const router = express.Router();
+    const form = express.urlencoded({ extended: false, limit: '64kb' });
+    router.get('/services/oauth2/authorize', authorize(org, realm));
+    router.post('/services/oauth2/authorize/decision', form, decision(org, realm));
+    router.post('/services/oauth2/token', form, token(org, realm));
+    router.post('/services/oauth2/revoke', form, revoke(org));
+    return router;
+}

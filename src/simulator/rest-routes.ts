@@ -1,0 +1,134 @@
+// The simulated identity URL, userinfo, API version list and SOQL query endpoint.
+import express, { type Request, type Response, type Router } from 'express';
+import { ACCOUNTS, API_VERSIONS, ORG_IDS, userId, type Realm } from './fixtures.js';
+import { restError } from './http.js';
+import type { IssuedToken, Org } from './org.js';
+
+function identityBody(base: string, token: IssuedToken) {
+    const org = ORG_IDS[token.realm];
+    const uid = userId(token.username);
+    const local = token.username.split('@')[0] ?? token.username;
+    return {
+        id: `${base}/id/${org}/${uid}`,
+        asserted_user: true,
+        user_id: uid,
+        organization_id: org,
+        username: token.username,
+        nick_name: local,
+        display_name: `${local} (simulated)`,
+        email: token.username.includes('@') ? token.username : `${local}@example.com`,
+        email_verified: true,
+        first_name: 'API',
+        last_name: 'User',
+        timezone: 'America/Los_Angeles',
+        active: true,
+        user_type: 'STANDARD',
+        language: 'en_US',
+        locale: 'en_US',
+        utcOffset: -28800000,
+        urls: { rest: `${base}/services/data/v{version}/`, query: `${base}/services/data/v{version}/query/` },
+        is_app_installed: true,
+    };
+}
+
+/** The identity URL answers a bad token with 403 plain text `Bad_OAuth_Token`, and another user's URL with 404. */
+function identity(org: Org, realm: Realm) {
+    return (req: Request, res: Response) => {
+        const token = org.bearer(req.get('authorization'));
+        if (org.settings.identityFault === 'server_error') {
+            return void res.status(500).type('text/plain').send('Internal Server Error');
+        }
+        if (!token || token.realm !== realm) return void res.status(403).type('text/plain').send('Bad_OAuth_Token');
+        if (req.params.org !== ORG_IDS[token.realm] || req.params.user !== userId(token.username)) {
+            return void res.status(404).type('text/plain').send('Not Found');
+        }
+        res.json(identityBody(org.urls[realm], token));
+    };
+}
+
+function userinfo(org: Org, realm: Realm) {
+    return (req: Request, res: Response) => {
+        const token = org.bearer(req.get('authorization'));
+        if (!token) return void res.status(403).type('text/plain').send('Bad_OAuth_Token');
+        const body = identityBody(org.urls[realm], token);
+        res.json({
+            sub: body.id,
+            user_id: body.user_id,
+            organization_id: body.organization_id,
+            preferred_username: token.username,
+            name: body.display_name,
+            email: token.username,
+            email_verified: true,
+            user_type: 'STANDARD',
+            active: true,
+        });
+    };
+}
+
+const SOQL =
+    /^\s*SELECT\s+([\w\s,.]+?)\s+FROM\s+(\w+)(?:\s+ORDER\s+BY\s+(\w+)(?:\s+(?:ASC|DESC))?)?(?:\s+LIMIT\s+(\d+))?\s*$/i;
+const KNOWN_FIELDS = Object.keys(ACCOUNTS[0]!) as Array<keyof (typeof ACCOUNTS)[number]>;
+
+/** The query's error, in Salesforce's REST words, or the fields and limit to serve. */
+function readQuery(soql: string): { error: [string, string] } | { fields: typeof KNOWN_FIELDS; limit?: number } {
+    const m = SOQL.exec(soql);
+    if (!m) {
+        const word = /\bFROM\b/i.test(soql) ? soql.trim().split(/\s+/).slice(-1)[0] : 'EOF';
+        return { error: ['MALFORMED_QUERY', `unexpected token: '${word ?? 'EOF'}'`] };
+    }
+    const [, fieldList, object, , limit] = m;
+    if (object!.toLowerCase() !== 'account') {
+        return {
+            error: [
+                'INVALID_TYPE',
+                `sObject type '${object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+            ],
+        };
+    }
+    const names = fieldList!.split(',').map((f) => f.trim());
+    const fields = names.map((f) => KNOWN_FIELDS.find((k) => k.toLowerCase() === f.toLowerCase()));
+    const unknown = names.find((_, i) => fields[i] === undefined);
+    if (unknown !== undefined) {
+        return {
+            error: [
+                'INVALID_FIELD',
+                `No such column '${unknown}' on entity 'Account'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+            ],
+        };
+    }
+    return { fields: fields as typeof KNOWN_FIELDS, limit: limit === undefined ? undefined : Number(limit) };
+}
+
+function query(org: Org) {
+    return (req: Request, res: Response) => {
+        if (!org.bearer(req.get('authorization'))) {
+            return restError(res, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+        }
+        const version = String(req.params.version);
+        if (!API_VERSIONS.some((v) => `v${v.version}` === version)) {
+            return restError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
+        }
+        const parsed = readQuery(typeof req.query.q === 'string' ? req.query.q : '');
+        if ('error' in parsed) return restError(res, 400, ...parsed.error);
+        const records = ACCOUNTS.slice(0, parsed.limit ?? ACCOUNTS.length).map((a) => {
+            const record: Record<string, unknown> = {
+                attributes: { type: 'Account', url: `/services/data/${version}/sobjects/Account/${a.Id}` },
+            };
+            for (const f of parsed.fields) record[f] = a[f];
+            return record;
+        });
+        res.json({ totalSize: records.length, done: true, records });
+    };
+}
+
+export function restRoutes(org: Org, realm: Realm): Router {
+    const router = express.Router();
+    router.get('/id/:org/:user', identity(org, realm));
+    router.get('/services/oauth2/userinfo', userinfo(org, realm));
+    router.get('/services/data/', (_req, res) => {
+        org.stats.versionLookups += 1;
+        res.json(API_VERSIONS);
+    });
+    router.get('/services/data/:version/query', query(org));
+    return router;
+}
