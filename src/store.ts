@@ -82,18 +82,19 @@ export class Store {
     constructor(limits: StoreLimits = DEFAULT_LIMITS, now: Clock = Date.now) {
         this.limits = limits;
         this.now = now;
-        // lru-cache's own TTL clock follows the same clock, through `perf`.
-        const perf = { now };
+        // lru-cache's expiry follows the same clock (`perf`), read on every check rather than cached
+        // for a millisecond (`ttlResolution`), so a moved clock takes effect at once.
+        const clockOptions = { perf: { now }, ttlResolution: 0 };
         this.pending = new LRUCache({
             maxSize: limits.maxPending,
             sizeCalculation: (logins) => Math.max(1, logins.length),
             // Kept past their expiry so a late callback is told "expired" rather than "unknown"; each
             // login's own createdAt decides.
             ttl: limits.pendingTtlMs * 2,
-            perf,
+            ...clockOptions,
         });
-        this.used = new LRUCache({ max: limits.maxUsedStates, ttl: limits.pendingTtlMs, perf });
-        this.results = new LRUCache({ max: limits.maxResults, ttl: limits.resultTtlMs, perf });
+        this.used = new LRUCache({ max: limits.maxUsedStates, ttl: limits.pendingTtlMs, ...clockOptions });
+        this.results = new LRUCache({ max: limits.maxResults, ttl: limits.resultTtlMs, ...clockOptions });
     }
 
     get pendingCount(): number {

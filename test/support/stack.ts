@@ -183,6 +183,21 @@ export async function decide(
     return reply.location!;
 }
 
+/**
+ * RFC 6749 §10.12, checked on every login the tests make: the same callback with one character of its
+ * state changed is refused with 400 and redeems nothing, and the real login stays redeemable.
+ */
+export async function assertForgedStateRefused(stack: Stack, browser: Browser, callbackUrl: string): Promise<void> {
+    const forged = new URL(callbackUrl);
+    const state = forged.searchParams.get('state');
+    if (!state || !forged.searchParams.has('code')) return;
+    forged.searchParams.set('state', (state[0] === 'A' ? 'B' : 'A') + state.slice(1));
+    const reply = await browser.request(forged.href);
+    assert.equal(reply.status, 400, 'a callback with a forged state is refused');
+    const code = forged.searchParams.get('code')!;
+    assert.equal(stack.sim.stats.tokenForCode.has(code), false, 'a forged state redeems no code');
+}
+
 /** The whole login, as a person would click through it; stops after the result page (or the error page). */
 export async function fullLogin(
     stack: Stack,
@@ -193,6 +208,7 @@ export async function fullLogin(
     const { authorizeUrl, request } = await startLogin(stack, browser, form);
     const callbackUrl = await decide(browser, authorizeUrl, request, 'allow', username);
     const code = new URL(callbackUrl).searchParams.get('code') ?? undefined;
+    await assertForgedStateRefused(stack, browser, callbackUrl);
     const callback = await browser.request(callbackUrl);
     if (callback.status !== 303) return { authorizeUrl, callbackUrl, code, callback };
     const result = await browser.request(callback.location!);

@@ -1,0 +1,9 @@
+// The unit tests: pure functions only, run in one process so that they pay one start-up between them.
+import './unit/config.js';
+import './unit/crypto.js';
+import './unit/hosts.js';
+import './unit/input.js';
+import './unit/oauth.js';
+import './unit/store.js';
+import './unit/token-response.js';
+import './unit/view-model.js';

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AppError } from '../../src/errors.js';
+import type { Reply } from '../../src/salesforce/reply.js';
+import { parseTokenResponse } from '../../src/salesforce/token-response.js';
+import { responseSignature } from '../../src/simulator/crypto.js';
+
+const BASE = 'https://login.salesforce.com';
+const SECRET = 'consumer-secret';
+const ID = `${BASE}/id/00D5g000004SimAEAS/005000000000000AAA`;
+const JSON_TYPE = 'application/json;charset=UTF-8';
+
+function good(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    const issuedAt = '1700000000000';
+    return {
+        access_token: '00D5g000004SimA!AR.token',
+        instance_url: 'https://acme.my.salesforce.com',
+        id: ID,
+        token_type: 'Bearer',
+        issued_at: issuedAt,
+        signature: responseSignature(SECRET, ID, issuedAt),
+        scope: 'api refresh_token',
+        refresh_token: '5Aep861.refresh',
+        ...extra,
+    };
+}
+
+const json = (status: number, body: unknown, contentType = JSON_TYPE): Reply => ({
+    status,
+    contentType,
+    body: JSON.stringify(body),
+});
+
+const FAULTS: Array<[string, Reply, string]> = [
+    ['a redirect', { status: 302, contentType: 'text/html', body: '' }, 'bad_response'],
+    ['an empty body', { status: 200, contentType: JSON_TYPE, body: '  ' }, 'bad_response'],
+    ['an OAuth error', json(400, { error: 'invalid_grant', error_description: 'expired' }), 'salesforce_error'],
+    ['a 500 without an OAuth code', { status: 500, contentType: 'text/html', body: '<h1>down</h1>' }, 'bad_response'],
+    ['HTML with 200', { status: 200, contentType: 'text/html', body: '<html></html>' }, 'bad_response'],
+    ['invalid JSON', { status: 200, contentType: JSON_TYPE, body: '{"' }, 'bad_response'],
+    ['a JSON array', { status: 200, contentType: JSON_TYPE, body: '[]' }, 'bad_response'],
+    ['JSON labelled as XML with a json parameter', json(200, good(), 'application/xml; a=json'), 'bad_response'],
+    ['no access token', json(200, good({ access_token: undefined })), 'bad_response'],
+    ['a non-text scope', json(200, good({ scope: 5 })), 'bad_response'],
+    ['a MAC token type', json(200, good({ token_type: 'mac' })), 'bad_response'],
+    ['no token type', json(200, good({ token_type: undefined })), 'bad_response'],
+    ['an instance URL off Salesforce', json(200, good({ instance_url: 'https://evil.example' })), 'untrusted_url'],
+    ['an identity URL over http', json(200, good({ id: ID.replace('https:', 'http:') })), 'untrusted_url'],
+    ['a wrong signature', json(200, good({ signature: 'AAAA' })), 'signature_invalid'],
+    ['a signature without issued_at', json(200, good({ issued_at: undefined })), 'signature_invalid'],
+];
+
+describe('parseTokenResponse', () => {
+    for (const [name, reply, code] of FAULTS) {
+        it(`refuses ${name} with ${code}`, () => {
+            assert.throws(
+                () => parseTokenResponse(reply, { baseUrl: BASE, clientSecret: SECRET }),
+                (err: unknown) => err instanceof AppError && err.code === code,
+            );
+        });
+    }
+
+    it('accepts a signed answer and reports the signature verified', () => {
+        const { tokens, signatureVerified } = parseTokenResponse(json(200, good()), {
+            baseUrl: BASE,
+            clientSecret: SECRET,
+        });
+        assert.equal(signatureVerified, true);
+        assert.equal(tokens.instanceUrl, 'https://acme.my.salesforce.com');
+        assert.equal(tokens.refreshToken, '5Aep861.refresh');
+    });
+
+    it('a public client (no secret) accepts the answer without verifying it', () => {
+        const { signatureVerified } = parseTokenResponse(json(200, good({ signature: 'AAAA' })), { baseUrl: BASE });
+        assert.equal(signatureVerified, false);
+    });
+
+    it('an OAuth error keeps Salesforce error, description and status for the fix table', () => {
+        try {
+            parseTokenResponse(json(400, { error: 'invalid_client', error_description: 'bad\nsecret' }), {
+                baseUrl: BASE,
+            });
+            assert.fail('no error');
+        } catch (err) {
+            assert.ok(err instanceof AppError);
+            assert.deepEqual(err.salesforce, { error: 'invalid_client', description: 'bad?secret', httpStatus: 400 });
+        }
+    });
+
+    it('a refresh without a new refresh token keeps the previous one and its scope', () => {
+        const previous = parseTokenResponse(json(200, good()), { baseUrl: BASE, clientSecret: SECRET }).tokens;
+        const { tokens } = parseTokenResponse(json(200, good({ refresh_token: undefined, scope: undefined })), {
+            baseUrl: BASE,
+            clientSecret: SECRET,
+            previous,
+        });
+        assert.equal(tokens.refreshToken, '5Aep861.refresh');
+        assert.equal(tokens.scope, 'api refresh_token');
+    });
+});
