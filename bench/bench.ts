@@ -223,7 +223,7 @@ if (gc) {
 
 // 4. Complete logins through the app vs. the same login done directly against the simulator.
 const { child: demo, origin: demoOrigin, production: simProduction } = await startDemo();
-const sims = { production: simProduction };
+
 
 interface Timed {
     total: number;
@@ -236,7 +236,7 @@ function appDur(res: Response): number {
 }
 async function viaApp(): Promise<Timed> {
     const t0 = performance.now();
-    const { cookie, callback: callbackUrl, loginAppMs } = await untilCallback(demoOrigin, sims.production);
+    const { cookie, callback: callbackUrl, loginAppMs } = await untilCallback(demoOrigin, simProduction);
     const callback = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie } });
     const result = await fetch(new URL(callback.headers.get('location')!, demoOrigin), { headers: { cookie } });
     const html = await result.text();
@@ -248,7 +248,7 @@ async function direct(): Promise<Timed> {
     // The same calls a client makes to the simulator, without the app: authorize, decide, token, identity + versions.
     const t0 = performance.now();
     const verifier = randomBytes(32).toString('base64url');
-    const authorize = new URL('/services/oauth2/authorize', sims.production);
+    const authorize = new URL('/services/oauth2/authorize', simProduction);
     authorize.search = new URLSearchParams({
         response_type: 'code',
         client_id: '3MVG9SIMULATED.CONSUMER.KEY',
@@ -259,7 +259,7 @@ async function direct(): Promise<Timed> {
     }).toString();
     const page = await (await fetch(authorize)).text();
     const request = /name="request" value="([a-f0-9]+)"/.exec(page)![1]!;
-    const decision = await fetch(`${sims.production}/services/oauth2/authorize/decision`, {
+    const decision = await fetch(`${simProduction}/services/oauth2/authorize/decision`, {
         method: 'POST',
         redirect: 'manual',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -267,7 +267,7 @@ async function direct(): Promise<Timed> {
     });
     const code = new URL(decision.headers.get('location')!).searchParams.get('code')!;
     const token = (await (
-        await fetch(`${sims.production}/services/oauth2/token`, {
+        await fetch(`${simProduction}/services/oauth2/token`, {
             method: 'POST',
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
             body: new URLSearchParams({
@@ -282,7 +282,7 @@ async function direct(): Promise<Timed> {
     ).json()) as { id: string; access_token: string };
     await Promise.all([
         fetch(token.id, { headers: { authorization: `Bearer ${token.access_token}` } }).then((r) => r.arrayBuffer()),
-        fetch(`${sims.production}/services/data/`).then((r) => r.arrayBuffer()),
+        fetch(`${simProduction}/services/data/`).then((r) => r.arrayBuffer()),
     ]);
     return { total: performance.now() - t0 };
 }

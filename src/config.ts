@@ -83,17 +83,8 @@ function optional<T>(problems: string[], check: () => T): T | undefined {
     }
 }
 
-/** Reads every variable at once and throws one ConfigError that names each bad one. Pure: no I/O. */
-export function loadConfig(env: Env): Config {
-    const problems: string[] = [];
-
-    const clientId = value(env, 'CLIENT_ID');
-    if (!clientId) {
-        problems.push('CLIENT_ID is missing: set it to the Consumer Key of your Connected App or External Client App');
-    }
-    const clientSecret = value(env, 'CLIENT_SECRET');
-
-    const port = integer(env, 'APP_PORT', 7777, 1, 65535, problems);
+/** APP_URL with APP_PORT: the one loopback origin pages are served from and the callback returns to. */
+function appOrigin(env: Env, port: number, problems: string[]): { host: string; origin: string } {
     const appUrlRaw = value(env, 'APP_URL') ?? 'http://localhost';
     let host = 'localhost';
     let origin = `http://localhost:${port}`;
@@ -120,6 +111,22 @@ export function loadConfig(env: Env): Config {
     } catch {
         problems.push(`APP_URL must be a URL such as http://localhost (got "${appUrlRaw}")`);
     }
+
+    return { host, origin };
+}
+
+/** Reads every variable at once and throws one ConfigError that names each bad one. Pure: no I/O. */
+export function loadConfig(env: Env): Config {
+    const problems: string[] = [];
+
+    const clientId = value(env, 'CLIENT_ID');
+    if (!clientId) {
+        problems.push('CLIENT_ID is missing: set it to the Consumer Key of your Connected App or External Client App');
+    }
+    const clientSecret = value(env, 'CLIENT_SECRET');
+
+    const port = integer(env, 'APP_PORT', 7777, 1, 65535, problems);
+    const { host, origin } = appOrigin(env, port, problems);
 
     const productionUrl = baseUrl(env, 'BASE_SALESFORCE_PRODUCTION_URL', 'https://login.salesforce.com', problems);
     const sandboxUrl = baseUrl(env, 'BASE_SALESFORCE_SANDBOX_URL', 'https://test.salesforce.com', problems);

@@ -99,7 +99,7 @@ export function parseScope(raw: string | undefined, name = 'scope'): string | un
     return [...new Set(tokens)].join(' ');
 }
 
-const PROMPTS = ['login', 'consent', 'select_account'];
+export const PROMPTS = ['login', 'consent', 'select_account'];
 
 export function parsePrompt(raw: string | undefined, name = 'prompt'): string | undefined {
     const values = (raw ?? '').trim().split(/ +/).filter(Boolean);

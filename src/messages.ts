@@ -1,11 +1,20 @@
 // Every sentence a person reads on this app's pages, apart from the fix table (fixes.ts). Sentences
 // that state a limit take it from the configured limits, so a page never states the wrong number.
+import type { Environment } from './input.js';
 import type { StoreLimits } from './store.js';
 
 function minutes(ms: number): string {
     const n = Math.round(ms / 60_000);
     return n === 1 ? '1 minute' : `${n} minutes`;
 }
+
+/** The first page's environment choices, in the order shown; the first is the default. */
+export const ENVIRONMENT_LABELS: Record<Environment, string> = {
+    Production: 'Production (login.salesforce.com)',
+    Sandbox: 'Sandbox (test.salesforce.com)',
+    Dev: 'Dev: Developer Edition (login.salesforce.com)',
+    Custom: 'Custom: My Domain',
+};
 
 /** What the first page, the host check and the form checks say. */
 export const REQUEST = {

@@ -2,20 +2,26 @@
 import type { Request, RequestHandler } from 'express';
 import { codeChallenge, randomToken } from '../crypto.js';
 import {
+    ENVIRONMENTS,
     parseEnvironment,
     parseLoginHint,
     parseMyDomain,
     parsePrompt,
     parseScope,
+    PROMPTS,
     type Environment,
 } from '../input.js';
+import { ENVIRONMENT_LABELS } from '../messages.js';
 import { buildAuthorizeUrl } from '../oauth/authorize.js';
 import type { Deps } from './index.js';
 import { browserId, cookieName, formFields } from './middleware.js';
 
 export function home({ config }: Deps): RequestHandler {
     const defaults = { scope: config.scope ?? '', prompt: config.prompt ?? '' };
-    return (_req, res) => res.render('index', { defaults });
+    const environments = ENVIRONMENTS.map((value) => ({ value, label: ENVIRONMENT_LABELS[value] }));
+    // Each prompt alone, and the common pair "login consent".
+    const prompts = [...PROMPTS, 'login consent'];
+    return (_req, res) => res.render('index', { defaults, environments, prompts });
 }
 
 /** Where a login goes: the login host shown to the person, and the base URL that /authorize and /token use. */
