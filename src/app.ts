@@ -128,8 +128,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
     app.locals.publicClient = config.clientSecret === undefined;
 
     app.use(timed(log));
-    app.use(hostCheck(config));
+    // Headers first, so that the host check's own error pages carry them too.
     app.use(securityHeaders);
+    app.use(hostCheck(config));
     app.use('/static', express.static(PUBLIC, { index: false, maxAge: '1h' }));
     app.use(noStore);
     // Only the routes that read the browser's login cookie parse cookies.

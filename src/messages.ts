@@ -67,7 +67,6 @@ export const RESULT = {
         `Salesforce answered ${error}${description ? ` (${description})` : ''}: the token was probably already revoked or expired. The tokens were forgotten here.`,
     identityFailed: 'the identity call failed.',
     signatureVerified: 'Verified with CLIENT_SECRET',
-    signatureAbsent: 'Not verified: Salesforce sent no signature',
     publicClient: 'Not verified: no CLIENT_SECRET is configured (public client)',
 } as const;
 
@@ -89,6 +88,11 @@ export const SALESFORCE = {
     badSignature: (what: string) =>
         `The signature of Salesforce's answer to the ${what} could not be verified with CLIENT_SECRET, ` +
         `so the token is not shown. Check that CLIENT_SECRET is the Consumer Secret of this app.`,
+    noSignature: (what: string) =>
+        `Salesforce's answer to the ${what} has no signature, although Salesforce signs every answer to an app ` +
+        `with a Consumer Secret, so the token is not shown. Check that the login host is really Salesforce.`,
+    badTokenCharacters: (what: string) =>
+        `Salesforce's answer to the ${what} has a token with spaces or control characters, so it is not shown.`,
     revokeStatus: (status: number) => `Salesforce answered the revoke request with HTTP ${status}.`,
     identityStatus: (status: number, badToken: boolean) =>
         `the identity URL answered HTTP ${status}${badToken ? ' (Bad_OAuth_Token: the access token is not valid)' : ''}.`,

@@ -11,8 +11,13 @@ export function bindAddress(host: string): string {
  * callback URL is built. Requests are attached with `server.on('request', app)`.
  */
 export async function bindLoopback(host: string, port: number): Promise<{ server: http.Server; port: number }> {
-    // Lower than Node's defaults (60 s / 300 s): a slow client cannot hold a socket for minutes.
-    const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000 });
+    // Lower than Node's defaults (60 s / 300 s): a slow client cannot hold a socket for minutes. Node checks
+    // these limits every connectionsCheckingInterval (30 s by default), so it checks every second here.
+    const server = http.createServer({
+        headersTimeout: 10_000,
+        requestTimeout: 30_000,
+        connectionsCheckingInterval: 1_000,
+    });
     await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, bindAddress(host), () => {

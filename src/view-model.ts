@@ -22,9 +22,9 @@ export function formatIssuedAt(issuedAt: string | undefined): string | undefined
         .replace(/\.\d+Z$/, ' UTC');
 }
 
-function signatureText(config: Config, session: ActiveSession): string {
-    if (session.signatureVerified) return RESULT.signatureVerified;
-    return config.clientSecret ? RESULT.signatureAbsent : RESULT.publicClient;
+/** With a secret, an unsigned answer never gets this far; without one there is nothing to verify with. */
+function signatureText(session: ActiveSession): string {
+    return session.signatureVerified ? RESULT.signatureVerified : RESULT.publicClient;
 }
 
 function curlLine(queryUrl: string, soql: string, t: TokenSet): string {
@@ -47,7 +47,7 @@ function activeView(config: Config, session: ActiveSession) {
         lastQuery: session.lastQuery,
         soql,
         tokens: { ...t, issuedAt: formatIssuedAt(t.issuedAt) },
-        signature: signatureText(config, session),
+        signature: signatureText(session),
         curl: queryUrl ? curlLine(queryUrl, soql, t) : undefined,
         envSnippet: envLines(t, version),
     };

@@ -49,6 +49,20 @@ export function browserId(config: Config, req: Request): string | undefined {
 }
 
 /**
+ * The request's path and query on the APP_URL origin. `new URL('//evil.example/', origin)` would leave
+ * the origin (a protocol-relative reference, RFC 3986 §4.2), so the path is set on a URL whose origin is
+ * already fixed, with leading slashes and backslashes folded into one.
+ */
+export function sameOriginTarget(origin: string, originalUrl: string): string {
+    const target = new URL(origin);
+    const query = originalUrl.indexOf('?');
+    const path = query === -1 ? originalUrl : originalUrl.slice(0, query);
+    target.pathname = `/${path.replace(/^[/\\]+/, '')}`;
+    target.search = query === -1 ? '' : originalUrl.slice(query);
+    return target.href;
+}
+
+/**
  * DNS rebinding: a hostile page can resolve its own name to 127.0.0.1, so only loopback names are served.
  * Other loopback names are sent to the APP_URL origin before a login starts, because the login's cookie
  * lives on that origin and the callback comes back to it.
@@ -68,7 +82,7 @@ export function hostCheck(config: Config): RequestHandler {
             throw new AppError('unknown_host', REQUEST.unknownHost);
         }
         if ((req.method === 'GET' || req.method === 'HEAD') && req.path !== '/callback') {
-            return res.redirect(302, new URL(req.originalUrl, config.origin).href);
+            return res.redirect(302, sameOriginTarget(config.origin, req.originalUrl));
         }
         throw new AppError('wrong_address', REQUEST.wrongAddress(config.origin));
     };

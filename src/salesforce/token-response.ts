@@ -30,6 +30,9 @@ export interface TokenContext {
     previous?: TokenSet;
 }
 
+/** RFC 6750 §2.1 b64token characters, and what Salesforce's tokens use (`!`): printable ASCII, no space. */
+const TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
+
 function optionalString(body: Json, field: string): string | undefined {
     const v = body[field];
     if (v === undefined || v === null) return undefined;
@@ -51,11 +54,15 @@ function refusal(reply: Reply, body: Json | undefined, what: string): AppError {
     return new AppError('bad_response', SALESFORCE.errorWithoutCode(what, reply.status));
 }
 
-/** Salesforce signs id + issued_at with the consumer secret; a signature that does not match is refused. */
+/**
+ * Salesforce signs id + issued_at with the consumer secret on every web server and refresh answer, so with
+ * a secret configured an answer without a signature is refused like one whose signature does not match.
+ */
 function checkSignature(body: Json, id: string, context: TokenContext, what: string): boolean {
     const issuedAt = optionalString(body, 'issued_at');
     const signature = optionalString(body, 'signature');
-    if (!context.clientSecret || signature === undefined) return false;
+    if (!context.clientSecret) return false;
+    if (signature === undefined) throw new AppError('signature_invalid', SALESFORCE.noSignature(what));
     if (issuedAt === undefined || !constantTimeEqual(tokenSignature(context.clientSecret, id, issuedAt), signature)) {
         throw new AppError('signature_invalid', SALESFORCE.badSignature(what));
     }
@@ -77,6 +84,11 @@ export function parseTokenResponse(reply: Reply, context: TokenContext): Exchang
     if (typeof accessToken !== 'string' || accessToken === '') {
         throw new AppError('bad_response', SALESFORCE.noAccessToken(what));
     }
+    // Tokens are copied into shell, .env and code lines: a space or control character would add lines.
+    const refreshToken = optionalString(body, 'refresh_token');
+    if (![accessToken, refreshToken ?? 'x'].every((t) => TOKEN_CHARACTERS.test(t))) {
+        throw new AppError('bad_response', SALESFORCE.badTokenCharacters(what));
+    }
     const tokenType = optionalString(body, 'token_type');
     if (!tokenType || tokenType.toLowerCase() !== 'bearer') {
         throw new AppError('bad_response', SALESFORCE.notBearer(what));
@@ -89,9 +101,10 @@ export function parseTokenResponse(reply: Reply, context: TokenContext): Exchang
     const tokens: TokenSet = {
         accessToken,
         // Without rotation a refresh answer carries no refresh token: the old one stays valid.
-        refreshToken: optionalString(body, 'refresh_token') ?? previous?.refreshToken,
-        instanceUrl,
-        id,
+        refreshToken: refreshToken ?? previous?.refreshToken,
+        // The checked, normalised form is what is kept and shown, never the raw string.
+        instanceUrl: new URL(instanceUrl).origin,
+        id: new URL(id).href,
         issuedAt: optionalString(body, 'issued_at'),
         scope: optionalString(body, 'scope') ?? previous?.scope,
         tokenType,

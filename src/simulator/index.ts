@@ -26,9 +26,23 @@ export interface Simulator {
     close(): Promise<void>;
 }
 
+/**
+ * DNS rebinding: a hostile page can resolve its own name to 127.0.0.1, so only this listener's own
+ * loopback names are answered (421, RFC 9110 §15.5.20).
+ */
+function loopbackHostOnly(org: Org, realm: Realm): express.RequestHandler {
+    return (req, res, next) => {
+        const port = new URL(org.urls[realm]).port;
+        const allowed = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+        if (allowed.includes(req.headers.host ?? '')) return next();
+        res.status(421).type('text/plain').send('Misdirected Request');
+    };
+}
+
 function realmApp(org: Org, realm: Realm) {
     const app = express();
     app.disable('x-powered-by');
+    app.use(loopbackHostOnly(org, realm));
     app.set('query parser', 'simple');
     app.get('/', (_req, res) => res.send(homePage(realm)));
     app.use(oauthRoutes(org, realm));

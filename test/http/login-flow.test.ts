@@ -202,6 +202,21 @@ describe('login flow', () => {
         assert.equal(steps.result?.status, 200);
     });
 
+    for (const path of ['//evil.example/', '/\\evil.example/', '///evil.example/x?y=1', '/%2F%2Fevil.example/']) {
+        it(`(6) another loopback name with the path ${path} redirects to that path on the APP_URL origin, never off it`, async () => {
+            const reply = await rawRequest(stack.port, { path, headers: { host: `127.0.0.1:${stack.port}` } });
+            assert.equal(reply.status, 302);
+            assert.equal(new URL(reply.location!).origin, stack.origin);
+            assert.ok(reply.location!.startsWith(`${stack.origin}/`), reply.location);
+        });
+    }
+
+    it('(6) the 421 page of the host check carries the security headers', async () => {
+        const reply = await rawRequest(stack.port, { path: '/', headers: { host: `attacker.example:${stack.port}` } });
+        assert.equal(reply.status, 421);
+        assertSafeHeaders(reply);
+    });
+
     it('(6) a request whose Host is not a loopback name is refused with 421 on every route', async () => {
         for (const path of ['/', '/callback?code=x&state=y', '/result/x', '/static/style.css']) {
             const reply = await rawRequest(stack.port, { path, headers: { host: `attacker.example:${stack.port}` } });

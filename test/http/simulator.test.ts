@@ -1,6 +1,7 @@
 // The simulator answers as salesforce-oauth.md says Salesforce does: the same codes, texts, fields and
 // status codes. The app's tests lean on it, so its own behaviour is pinned here, over HTTP.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
@@ -319,5 +320,24 @@ describe('simulator', () => {
         const malformed = await query('SELECT FROM');
         assert.equal(malformed.status, 400);
         assert.equal(((await malformed.json()) as Array<{ errorCode: string }>)[0]!.errorCode, 'MALFORMED_QUERY');
+    });
+
+    it('answers only its own loopback names: a rebound host name gets 421 and no login page', async () => {
+        const port = new URL(sim.urls.production).port;
+        const rebound = await new Promise<number>((resolve, reject) => {
+            http.get(
+                {
+                    host: '127.0.0.1',
+                    port,
+                    path: '/services/oauth2/authorize',
+                    headers: { host: `evil.example:${port}` },
+                },
+                (res) => {
+                    res.resume();
+                    resolve(res.statusCode ?? 0);
+                },
+            ).on('error', reject);
+        });
+        assert.equal(rebound, 421);
     });
 });

@@ -48,6 +48,11 @@ const FAULTS: Array<[string, Reply, string]> = [
     ['an identity URL over http', json(200, good({ id: ID.replace('https:', 'http:') })), 'untrusted_url'],
     ['a wrong signature', json(200, good({ signature: 'AAAA' })), 'signature_invalid'],
     ['a signature without issued_at', json(200, good({ issued_at: undefined })), 'signature_invalid'],
+    ['no signature while a secret is configured', json(200, good({ signature: undefined })), 'signature_invalid'],
+    ['an access token with a newline', json(200, good({ access_token: 'abc\nNODE_OPTIONS=x' })), 'bad_response'],
+    ['an access token with a space', json(200, good({ access_token: 'abc def' })), 'bad_response'],
+    ['a refresh token with a control character', json(200, good({ refresh_token: 'r\u0007' })), 'bad_response'],
+    ['an access token outside ASCII', json(200, good({ access_token: 'abcé' })), 'bad_response'],
 ];
 
 describe('parseTokenResponse', () => {
@@ -68,6 +73,17 @@ describe('parseTokenResponse', () => {
         assert.equal(signatureVerified, true);
         assert.equal(tokens.instanceUrl, 'https://acme.my.salesforce.com');
         assert.equal(tokens.refreshToken, '5Aep861.refresh');
+    });
+
+    it('keeps the normalised instance URL, not the raw string', () => {
+        const { tokens } = parseTokenResponse(
+            json(200, good({ instance_url: 'https://ACME.my.salesforce.com:443/' })),
+            {
+                baseUrl: BASE,
+                clientSecret: SECRET,
+            },
+        );
+        assert.equal(tokens.instanceUrl, 'https://acme.my.salesforce.com');
     });
 
     it('a public client (no secret) accepts the answer without verifying it', () => {
