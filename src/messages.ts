@@ -98,6 +98,12 @@ export const SALESFORCE = {
         `the identity URL answered HTTP ${status}${badToken ? ' (Bad_OAuth_Token: the access token is not valid)' : ''}.`,
     noVersions: (status: number) =>
         `Salesforce's /services/data/ answered HTTP ${status} without a list of API versions.`,
+    tableCut: (rows: number, allRows: number, columns: number, allColumns: number) => {
+        const parts = [];
+        if (rows < allRows) parts.push(`the first ${rows} of ${allRows} records`);
+        if (columns < allColumns) parts.push(`the first ${columns} of ${allColumns} columns`);
+        return parts.length > 0 ? `Showing ${parts.join(' and ')}; long values are cut.` : undefined;
+    },
     queryStatus: (status: number) => `Salesforce answered HTTP ${status}.`,
     timeout: (host: string, ms: number) => `Salesforce (${host}) did not answer within ${ms} ms (HTTP_TIMEOUT_MS).`,
     tooLarge: (host: string) => `Salesforce (${host}) sent a response that is too large.`,

@@ -50,11 +50,25 @@ function query({ config, salesforce }: Deps): Action {
     };
 }
 
+/**
+ * The actions on one result run one after another: a refresh still waiting for Salesforce when Revoke is
+ * pressed finishes first, so the revoke then forgets what it wrote and revoked tokens never come back.
+ */
+const running = new WeakMap<LoginResult, Promise<unknown>>();
+
+function serialised(result: LoginResult, run: () => Promise<string | void>): Promise<string | void> {
+    const previous = running.get(result) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(run);
+    running.set(result, mine);
+    return mine;
+}
+
 function runAction(action: Action): RequestHandler {
     return async (req, res) => {
         const result = res.locals.result as LoginResult;
         res.locals.loginHost = result.loginHost;
-        const anchor = (await action(result, formFields(req, ['soql']))) ?? '';
+        const fields = formFields(req, ['soql']);
+        const anchor = (await serialised(result, () => action(result, fields))) ?? '';
         res.redirect(303, `/result/${result.id}${anchor}`);
     };
 }

@@ -14,7 +14,7 @@ export interface Identity {
 }
 
 export type QueryOutcome =
-    | { ok: true; soql: string; totalSize: number; columns: string[]; rows: string[][] }
+    | { ok: true; soql: string; totalSize: number; columns: string[]; rows: string[][]; cut?: string }
     | { ok: false; soql: string; errorCode: string; message: string };
 
 /** The identity URL (Salesforce help, "Identity URLs"); a bad token gets 403 `Bad_OAuth_Token`. */
@@ -50,20 +50,37 @@ export function parseApiVersions(reply: Reply): string {
     return numbers.sort((a, b) => Number(a) - Number(b)).at(-1)!;
 }
 
+/** What the page shows of a query at most, so that a wide or long reply costs time in proportion to its size. */
+export const TABLE_LIMITS = { columns: 50, rows: 200, cellChars: 1000 };
+
 function cell(v: unknown): string {
     if (v === null || v === undefined) return '';
-    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+    const text = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return text.length > TABLE_LIMITS.cellChars ? `${text.slice(0, TABLE_LIMITS.cellChars)}…` : text;
+}
+
+/** The first columns in order of appearance, and how many distinct columns there were in all. */
+function columnsOf(records: Json[]): { columns: string[]; total: number } {
+    const seen = new Set<string>();
+    for (const record of records) for (const key of Object.keys(record)) if (key !== 'attributes') seen.add(key);
+    return { columns: [...seen].slice(0, TABLE_LIMITS.columns), total: seen.size };
+}
+
+function table(records: Json[]) {
+    const shown = records.slice(0, TABLE_LIMITS.rows);
+    const { columns, total } = columnsOf(shown);
+    const rows = shown.map((r) => columns.map((c) => cell(r[c])));
+    const cut = SALESFORCE.tableCut(shown.length, records.length, columns.length, total);
+    return { columns, rows, cut };
 }
 
 /** A query's records as a table, or the REST error (`[{ "message", "errorCode" }]`) it answered with. */
 export function parseQueryResult(reply: Reply, soql: string): QueryOutcome {
     const body = parseJson(reply.body);
     if (reply.status === 200 && body && typeof body === 'object' && Array.isArray((body as Json).records)) {
-        const records = (body as { records: Json[] }).records;
-        const columns = [...new Set(records.flatMap((r) => Object.keys(r).filter((k) => k !== 'attributes')))];
-        const rows = records.map((r) => columns.map((c) => cell(r[c])));
+        const records = (body as { records: Json[] }).records.filter((r) => r !== null && typeof r === 'object');
         const totalSize = Number((body as Json).totalSize ?? records.length);
-        return { ok: true, soql, totalSize, columns, rows };
+        return { ok: true, soql, totalSize, ...table(records) };
     }
     const first = Array.isArray(body) ? (body[0] as Json | undefined) : undefined;
     return {

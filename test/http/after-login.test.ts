@@ -7,6 +7,7 @@ import {
     assertSafeHeaders,
     Browser,
     fullLogin,
+    loggedIn,
     SECRET,
     startStack,
     text,
@@ -28,15 +29,8 @@ describe('after the login', () => {
         stack.sim.settings.rotateRefreshTokens = false;
     });
 
-    async function loggedIn(form: Record<string, string> = { sf_env: 'Production' }, username = 'api.user@test.not') {
-        const browser = new Browser();
-        const steps = await fullLogin(stack, browser, form, username);
-        assert.equal(steps.result?.status, 200, steps.callback.body.slice(0, 500));
-        return { browser, url: steps.resultUrl!, html: steps.result!.body };
-    }
-
     it('the result page shows who logged in: username, name, email, user id, org id, user type and the org kind', async () => {
-        const { html } = await loggedIn({ sf_env: 'Production' }, 'ada@example.com');
+        const { html } = await loggedIn(stack, { sf_env: 'Production' }, 'ada@example.com');
         const page = text(html);
         assert.match(page, /Username ada@example\.com/);
         assert.match(page, /Name ada \(simulated\)/);
@@ -49,13 +43,13 @@ describe('after the login', () => {
 
     it('when the identity call fails, the page still shows the token and says why identity is missing', async () => {
         stack.sim.settings.identityFault = 'server_error';
-        const { html } = await loggedIn();
+        const { html } = await loggedIn(stack);
         assert.ok(accessTokenOf(html));
         assert.match(text(html), /Identity is missing: the identity URL answered HTTP 500/);
     });
 
     it('the result page shows instance URL, identity URL, issued_at as a date, scopes, token type, environment and host', async () => {
-        const { html } = await loggedIn({ sf_env: 'Sandbox' });
+        const { html } = await loggedIn(stack, { sf_env: 'Sandbox' });
         const page = text(html);
         assert.match(page, new RegExp(`Instance URL ${stack.sim.urls.sandbox}`));
         assert.match(page, /Identity URL http:\/\/127\.0\.0\.1:\d+\/id\/00D1x000000SbxAEAS\/005/);
@@ -67,7 +61,7 @@ describe('after the login', () => {
     });
 
     it('Refresh token posts a refresh_token grant to the issuing host and shows the new access token', async () => {
-        const { browser, url, html } = await loggedIn({ sf_env: 'Sandbox' });
+        const { browser, url, html } = await loggedIn(stack, { sf_env: 'Sandbox' });
         const reply = await browser.post(`${url}/refresh`, {});
         assert.equal(reply.status, 303);
         assert.equal(reply.location, url);
@@ -81,7 +75,7 @@ describe('after the login', () => {
 
     it('with refresh token rotation, the new refresh token is kept and works for the next refresh', async () => {
         stack.sim.settings.rotateRefreshTokens = true;
-        const { browser, url, html } = await loggedIn();
+        const { browser, url, html } = await loggedIn(stack);
         await browser.post(`${url}/refresh`, {});
         const once = await browser.request(url);
         assert.notEqual(refreshTokenOf(once.body), refreshTokenOf(html));
@@ -91,7 +85,7 @@ describe('after the login', () => {
     });
 
     it('a refresh that Salesforce refuses gets the code-exchange error page: 502, invalid_grant and its fix', async () => {
-        const { browser, url, html } = await loggedIn();
+        const { browser, url, html } = await loggedIn(stack);
         // Revoke the refresh token behind the app's back, as an admin would.
         await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, {
             form: { token: refreshTokenOf(html)! },
@@ -106,13 +100,13 @@ describe('after the login', () => {
     });
 
     it('without the refresh_token scope, there is no Refresh button but a sentence naming the scope to add', async () => {
-        const { html } = await loggedIn({ sf_env: 'Production', scope: 'api web' });
+        const { html } = await loggedIn(stack, { sf_env: 'Production', scope: 'api web' });
         assert.doesNotMatch(html, /\/refresh"/);
         assert.match(text(html), /No refresh token was issued: add the refresh_token \(or offline_access\) scope/);
     });
 
     it('Revoke posts the refresh token to /services/oauth2/revoke, forgets the tokens and says they are revoked', async () => {
-        const { browser, url, html } = await loggedIn();
+        const { browser, url, html } = await loggedIn(stack);
         const token = accessTokenOf(html)!;
         const before = stack.sim.stats.revokes;
         const reply = await browser.post(`${url}/revoke`, {});
@@ -130,7 +124,7 @@ describe('after the login', () => {
     });
 
     it('when Salesforce answers the revoke with 400 invalid_token, the page reports it and the tokens are still forgotten', async () => {
-        const { browser, url, html } = await loggedIn();
+        const { browser, url, html } = await loggedIn(stack);
         await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, {
             form: { token: refreshTokenOf(html)! },
         });
@@ -142,7 +136,7 @@ describe('after the login', () => {
     });
 
     it('Run query runs the prefilled SOQL against the newest API version and shows the Accounts as a table', async () => {
-        const { browser, url, html } = await loggedIn();
+        const { browser, url, html } = await loggedIn(stack);
         assert.match(html, /<textarea id="soql" name="soql"[^>]*>SELECT Id, Name FROM Account LIMIT 5<\/textarea>/);
         const lookups = stack.sim.stats.versionLookups;
         const reply = await browser.post(`${url}/query`, { soql: 'SELECT Id, Name FROM Account LIMIT 5' });
@@ -164,7 +158,7 @@ describe('after the login', () => {
     ];
     for (const [soql, code, message] of restErrors) {
         it(`a query that Salesforce answers with ${code} shows the code and its message`, async () => {
-            const { browser, url } = await loggedIn();
+            const { browser, url } = await loggedIn(stack);
             await browser.post(`${url}/query`, { soql });
             const page = text((await browser.request(url)).body);
             assert.match(page, new RegExp(code));
@@ -173,7 +167,7 @@ describe('after the login', () => {
     }
 
     it('a query with an access token Salesforce no longer accepts shows INVALID_SESSION_ID', async () => {
-        const { browser, url, html } = await loggedIn();
+        const { browser, url, html } = await loggedIn(stack);
         await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, {
             form: { token: accessTokenOf(html)! },
         });
@@ -184,7 +178,7 @@ describe('after the login', () => {
     });
 
     it('the result page offers a curl line and .env lines for the same query, with the token and instance URL', async () => {
-        const { html } = await loggedIn();
+        const { html } = await loggedIn(stack);
         const token = accessTokenOf(html)!;
         const curl = text(/<code id="curl-line">([^<]*)<\/code>/.exec(html)![1]!);
         assert.equal(
@@ -211,7 +205,7 @@ describe('after the login', () => {
         ['no Sec-Fetch-Site and no Origin', { 'sec-fetch-site': '', origin: '' }],
     ] as const) {
         it(`refresh, revoke and query from ${name} are refused with 403 and call nothing`, async () => {
-            const { browser, url } = await loggedIn();
+            const { browser, url } = await loggedIn(stack);
             const calls = stack.sim.stats.tokenRequests + stack.sim.stats.revokes;
             for (const action of ['refresh', 'revoke', 'query']) {
                 const h: Record<string, string> = {};
@@ -229,7 +223,7 @@ describe('after the login', () => {
     }
 
     it('an action from the exact app origin without Sec-Fetch-Site (a non-browser client) is accepted', async () => {
-        const { browser, url } = await loggedIn();
+        const { browser, url } = await loggedIn(stack);
         const reply = await browser.request(`${url}/query`, {
             form: { soql: 'SELECT Id FROM Account' },
             headers: { origin: stack.origin },
@@ -238,7 +232,7 @@ describe('after the login', () => {
     });
 
     it('no URL the app sends a browser to contains a token', async () => {
-        const { browser, url, html } = await loggedIn();
+        const { browser, url, html } = await loggedIn(stack);
         const tokens = [accessTokenOf(html)!, refreshTokenOf(html)!];
         const locations = [
             (await browser.post(`${url}/query`, { soql: 'SELECT Id FROM Account' })).location!,
@@ -308,7 +302,7 @@ describe('after the login', () => {
     });
 
     it('the pages never contain the consumer secret', async () => {
-        const { browser, url, html } = await loggedIn();
+        const { browser, url, html } = await loggedIn(stack);
         const index = await browser.request(`${stack.origin}/`);
         for (const body of [html, index.body, (await browser.request(url)).body]) assert.ok(!body.includes(SECRET));
     });
@@ -327,5 +321,35 @@ describe('after the login, with .env defaults', () => {
         const steps = await fullLogin(stack, browser);
         assert.equal(stack.sim.stats.versionLookups, 0);
         assert.match(text(steps.result!.body), /v66\.0\/query/);
+    });
+});
+
+describe('actions on one result, racing', () => {
+    it('a Revoke pressed while a Refresh still waits for Salesforce wins: the tokens stay revoked and a query is refused', async (t) => {
+        let open!: () => void;
+        const gate = new Promise<void>((resolve) => (open = resolve));
+        const stack = await startStack(t, {
+            wrapSalesforce: (client) => ({
+                ...client,
+                refresh: async (baseUrl, tokens) => {
+                    const refreshed = await client.refresh(baseUrl, tokens);
+                    await gate;
+                    return refreshed;
+                },
+            }),
+        });
+        const { browser, url } = await loggedIn(stack);
+        const refreshing = browser.post(`${url}/refresh`, {});
+        const revoking = browser.post(`${url}/revoke`, {});
+        await new Promise((resolve) => setImmediate(resolve));
+        open();
+        assert.equal((await refreshing).status, 303);
+        assert.equal((await revoking).status, 303);
+        const page = await browser.request(url);
+        assert.equal(accessTokenOf(page.body), undefined);
+        assert.match(text(page.body), /Tokens revoked/);
+        const query = await browser.post(`${url}/query`, { soql: 'SELECT Id FROM Account' });
+        assert.equal(query.status, 400);
+        assert.match(text(query.body), /These tokens were revoked/);
     });
 });

@@ -8,6 +8,7 @@ import {
     Browser,
     decide,
     fullLogin,
+    loggedIn,
     rawRequest,
     SECRET,
     startLogin,
@@ -224,28 +225,27 @@ describe('bad input', () => {
     });
 
     describe('result-page actions', () => {
-        async function loggedIn() {
-            const b = new Browser();
-            const steps = await fullLogin(stack, b);
-            return { b, url: steps.resultUrl! };
+        async function signedIn() {
+            const { browser: b, url } = await loggedIn(stack);
+            return { b, url };
         }
 
         it('an unknown or malformed result id answers 404', async () => {
-            const { b, url } = await loggedIn();
+            const { b, url } = await signedIn();
             checked(await b.request(`${stack.origin}/result/${'A'.repeat(43)}`), 404, /results live in memory/);
             checked(await b.request(`${stack.origin}/result/..%2F..%2Fetc`), 404, /results live in memory/);
             checked(await b.post(`${url.slice(0, -3)}xyz/refresh`, {}), 404, /results live in memory/);
         });
         it('GET on an action answers 405', async () => {
-            const { b, url } = await loggedIn();
+            const { b, url } = await signedIn();
             checked(await b.request(`${url}/revoke`), 405, /buttons on the result page/);
         });
         it('an empty SOQL answers 400', async () => {
-            const { b, url } = await loggedIn();
+            const { b, url } = await signedIn();
             checked(await b.post(`${url}/query`, { soql: '  ' }), 400, /Enter a SOQL query/);
         });
         it('soql sent twice answers 400', async () => {
-            const { b, url } = await loggedIn();
+            const { b, url } = await signedIn();
             checked(
                 await b.post(
                     `${url}/query`,
@@ -259,7 +259,7 @@ describe('bad input', () => {
             );
         });
         it('an unknown field answers 400', async () => {
-            const { b, url } = await loggedIn();
+            const { b, url } = await signedIn();
             checked(
                 await b.post(`${url}/query`, { soql: 'SELECT Id FROM Account', token: 'x' }),
                 400,
@@ -267,11 +267,11 @@ describe('bad input', () => {
             );
         });
         it('a 20 KB SOQL answers 413', async () => {
-            const { b, url } = await loggedIn();
+            const { b, url } = await signedIn();
             checked(await b.post(`${url}/query`, { soql: 'x'.repeat(20_000) }), 413, /more data/);
         });
         it("an action on another browser's result answers 404 and calls nothing", async () => {
-            const { url } = await loggedIn();
+            const { url } = await signedIn();
             const before = stack.sim.stats.tokenRequests + stack.sim.stats.revokes;
             checked(await new Browser().post(`${url}/revoke`, {}), 404, /only in the browser that logged in/);
             assert.equal(stack.sim.stats.tokenRequests + stack.sim.stats.revokes, before);

@@ -9,6 +9,7 @@ import { bindLoopback } from '../../src/serve.js';
 import { simulatedConfig } from '../../src/simulated-config.js';
 import { startSimulator, type Simulator, type SimulatorSettings } from '../../src/simulator/index.js';
 import type { Clock } from '../../src/store.js';
+import { createSalesforceClient, type SalesforceClient } from '../../src/salesforce/client.js';
 import { DEFAULT_LIMITS, type StoreLimits } from '../../src/store.js';
 
 export const CLIENT_ID = '3MVG9TEST.CONSUMER.KEY';
@@ -33,6 +34,8 @@ export interface StackOptions {
     appHost?: 'localhost' | '127.0.0.1';
     /** The app store's clock, for expiry tests that move time instead of waiting. */
     now?: Clock;
+    /** Wraps the app's real Salesforce client, to hold a call at a chosen moment. */
+    wrapSalesforce?: (client: SalesforceClient) => SalesforceClient;
 }
 
 /** Anything that runs cleanup at its end: a test's `t`, or a suite's hooks. */
@@ -68,6 +71,7 @@ export async function startStack(owner?: Owner, options: StackOptions = {}): Pro
             log: (line) => logs.push(line),
             limits: { ...DEFAULT_LIMITS, ...options.limits },
             now: options.now,
+            salesforce: options.wrapSalesforce?.(createSalesforceClient(config)),
         }),
     );
     const stack: Stack = {

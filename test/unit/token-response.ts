@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
 import type { Reply } from '../../src/salesforce/reply.js';
+import { parseQueryResult, TABLE_LIMITS } from '../../src/salesforce/rest-responses.js';
 import { parseTokenResponse } from '../../src/salesforce/token-response.js';
 import { responseSignature } from '../../src/simulator/crypto.js';
 
@@ -112,5 +113,30 @@ describe('parseTokenResponse', () => {
         });
         assert.equal(tokens.refreshToken, '5Aep861.refresh');
         assert.equal(tokens.scope, 'api refresh_token');
+    });
+});
+
+describe('parseQueryResult', () => {
+    const reply = (records: unknown[]): Reply => ({
+        status: 200,
+        contentType: JSON_TYPE,
+        body: JSON.stringify({ totalSize: records.length, done: true, records }),
+    });
+
+    it('a reply of 20,000 records each with its own field is cut to the table limits and says so', () => {
+        const records = Array.from({ length: 20_000 }, (_, i) => ({ attributes: {}, [`F${i}`]: i }));
+        const outcome = parseQueryResult(reply(records), 'SELECT …');
+        assert.ok(outcome.ok);
+        assert.equal(outcome.rows.length, TABLE_LIMITS.rows);
+        assert.ok(outcome.columns.length <= TABLE_LIMITS.columns);
+        assert.ok(outcome.rows.every((r) => r.length === outcome.columns.length));
+        assert.match(outcome.cut ?? '', /first 200 of 20000 records and the first 50 of 200 columns/);
+    });
+
+    it('a long value is cut at the cell limit and a small reply is not marked as cut', () => {
+        const outcome = parseQueryResult(reply([{ Name: 'x'.repeat(5000) }]), 'SELECT Name FROM Account');
+        assert.ok(outcome.ok);
+        assert.equal(outcome.rows[0]![0]!.length, TABLE_LIMITS.cellChars + 1);
+        assert.equal(outcome.cut, undefined);
     });
 });
