@@ -326,6 +326,8 @@ describe('after the login, with .env defaults', () => {
 
 describe('actions on one result, racing', () => {
     it('a Revoke pressed while a Refresh still waits for Salesforce wins: the tokens stay revoked and a query is refused', async (t) => {
+        // The refresh's answer is held until the revoke has finished (when actions overlap), or for at most
+        // 300 ms (when the revoke is made to wait for the refresh).
         let open!: () => void;
         const gate = new Promise<void>((resolve) => (open = resolve));
         const stack = await startStack(t, {
@@ -333,16 +335,21 @@ describe('actions on one result, racing', () => {
                 ...client,
                 refresh: async (baseUrl, tokens) => {
                     const refreshed = await client.refresh(baseUrl, tokens);
+                    const fallback = setTimeout(open, 300);
                     await gate;
+                    clearTimeout(fallback);
                     return refreshed;
+                },
+                revoke: async (baseUrl, token) => {
+                    const answer = await client.revoke(baseUrl, token);
+                    setImmediate(open);
+                    return answer;
                 },
             }),
         });
         const { browser, url } = await loggedIn(stack);
         const refreshing = browser.post(`${url}/refresh`, {});
         const revoking = browser.post(`${url}/revoke`, {});
-        await new Promise((resolve) => setImmediate(resolve));
-        open();
         assert.equal((await refreshing).status, 303);
         assert.equal((await revoking).status, 303);
         const page = await browser.request(url);
