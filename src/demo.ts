@@ -26,7 +26,7 @@ const config = simulatedConfig(simulator, {
     APP_URL: 'http://localhost',
     APP_PORT: String(bound.port),
 });
-bound.server.on('request', createApp(config));
+bound.serve(createApp(config));
 
 console.log('sf-oauth-auth demo: the Salesforce org is simulated on this machine.');
 console.log(`Open ${config.origin} (http://127.0.0.1:${bound.port} works too) and log in with any username.`);
@@ -37,5 +37,5 @@ console.log('Stop with Control-C.');
 
 process.on('SIGINT', () => {
     void simulator.close().then(() => process.exit(0));
-    bound.server.close();
+    void bound.close();
 });

@@ -1,29 +1,79 @@
+// Listening on loopback (RFC 8252 §7.3, §8.3). When APP_URL says `localhost`, browsers may reach either
+// 127.0.0.1 or ::1 (Chromium tries ::1 first), so the app holds both: another local user who took ::1 on
+// the same port would otherwise receive the browser's cookie, code and token pages.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** The address to bind for an APP_URL host: loopback only (RFC 8252 §8.3). */
-export function bindAddress(host: string): string {
-    return host === '[::1]' ? '::1' : '127.0.0.1';
+export interface Bound {
+    readonly port: number;
+    readonly servers: readonly http.Server[];
+    /** Attaches the request handler (the app) to every listener. */
+    serve(handler: http.RequestListener): void;
+    close(): Promise<void>;
+}
+
+/** The addresses to bind for an APP_URL host: both loopback addresses for `localhost`. */
+export function bindAddresses(host: string): string[] {
+    if (host === '[::1]') return ['::1'];
+    if (host === '127.0.0.1') return ['127.0.0.1'];
+    return ['127.0.0.1', '::1'];
+}
+
+function createServer(): http.Server {
+    // Lower than Node's defaults (60 s / 300 s): a slow client cannot hold a socket for minutes. Node checks
+    // these limits every connectionsCheckingInterval (30 s by default), so it checks every second here.
+    return http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 });
+}
+
+function listen(server: http.Server, port: number, address: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ port, host: address, ipv6Only: address === '::1' }, () => {
+            server.off('error', reject);
+            resolve((server.address() as AddressInfo).port);
+        });
+    });
+}
+
+function closeAll(servers: readonly http.Server[]): Promise<void> {
+    return Promise.all(
+        servers.map(
+            (s) =>
+                new Promise<void>((resolve) => {
+                    s.close(() => resolve());
+                    s.closeAllConnections();
+                }),
+        ),
+    ).then(() => undefined);
 }
 
 /**
- * Binds an HTTP server on loopback before the app exists, so that a random port (0) is known when the
- * callback URL is built. Requests are attached with `server.on('request', app)`.
+ * Binds every loopback address of `host` on one port before the app exists, so that a random port (0) is
+ * known when the callback URL is built. If any address is taken the whole bind fails (EADDRINUSE), except
+ * that a machine without IPv6 loopback (EADDRNOTAVAIL) is served on 127.0.0.1 alone.
  */
-export async function bindLoopback(host: string, port: number): Promise<{ server: http.Server; port: number }> {
-    // Lower than Node's defaults (60 s / 300 s): a slow client cannot hold a socket for minutes. Node checks
-    // these limits every connectionsCheckingInterval (30 s by default), so it checks every second here.
-    const server = http.createServer({
-        headersTimeout: 10_000,
-        requestTimeout: 30_000,
-        connectionsCheckingInterval: 1_000,
-    });
-    await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, bindAddress(host), () => {
-            server.off('error', reject);
-            resolve();
-        });
-    });
-    return { server, port: (server.address() as AddressInfo).port };
+export async function bindLoopback(host: string, port: number): Promise<Bound> {
+    const servers: http.Server[] = [];
+    let bound = port;
+    try {
+        for (const address of bindAddresses(host)) {
+            const server = createServer();
+            try {
+                bound = await listen(server, bound, address);
+            } catch (err) {
+                if ((err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL' && address === '::1') continue;
+                throw err;
+            }
+            servers.push(server);
+        }
+    } catch (err) {
+        await closeAll(servers);
+        throw err;
+    }
+    return {
+        port: bound,
+        servers,
+        serve: (handler) => servers.forEach((s) => s.on('request', handler)),
+        close: () => closeAll(servers),
+    };
 }

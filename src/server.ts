@@ -20,8 +20,8 @@ try {
 }
 
 try {
-    const { server } = await bindLoopback(config.host, config.port);
-    server.on('request', createApp(config));
+    const bound = await bindLoopback(config.host, config.port);
+    bound.serve(createApp(config));
     console.log(`sf-oauth-auth is running: open ${config.origin}`);
     console.log(`Callback URL to register in your Connected App or External Client App: ${config.callbackUrl}`);
     console.log(
@@ -36,7 +36,7 @@ try {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
         console.error(
-            `sf-oauth-auth cannot listen on port ${config.port}: ${code === 'EADDRINUSE' ? 'another program is using it' : 'permission denied'}.\n` +
+            `sf-oauth-auth cannot listen on port ${config.port}: ${code === 'EADDRINUSE' ? 'another program is using it (on 127.0.0.1 or ::1)' : 'permission denied'}.\n` +
                 `Stop that program or set APP_PORT to a free port in .env. If you change APP_PORT, the callback URL changes too: ` +
                 `register ${config.origin.replace(/:\d+$/, '')}:<new port>/callback in Salesforce.`,
         );

@@ -1,5 +1,6 @@
 // `npm start` as a person runs it: start-up validation, the port-taken message, the URLs it prints (issue 2, item 5).
 import assert from 'node:assert/strict';
+import net, { type AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,13 +31,38 @@ function run(env: Record<string, string>, until?: RegExp): Promise<{ code: numbe
 }
 
 describe('npm start', () => {
-    it('binds to the loopback interface only, never to all interfaces', async () => {
-        const { server } = await bindLoopback('localhost', 0);
-        try {
-            assert.equal((server.address() as { address: string }).address, '127.0.0.1');
-        } finally {
-            server.close();
-        }
+    it('for localhost, binds both loopback addresses on one port and never all interfaces', async (t) => {
+        const bound = await bindLoopback('localhost', 0);
+        t.after(() => bound.close());
+        const addresses = bound.servers.map((s) => s.address() as AddressInfo);
+        assert.deepEqual(
+            addresses.map((a) => a.address),
+            ['127.0.0.1', '::1'],
+        );
+        assert.ok(addresses.every((a) => a.port === bound.port));
+    });
+
+    it('with the app up, another process cannot take [::1] on its port', async (t) => {
+        const bound = await bindLoopback('localhost', 0);
+        t.after(() => bound.close());
+        const squatter = net.createServer();
+        const error = await new Promise<NodeJS.ErrnoException>((resolve) => {
+            squatter.once('error', resolve);
+            squatter.listen({ port: bound.port, host: '::1', ipv6Only: true }, () => resolve(new Error('bound')));
+        });
+        squatter.close();
+        assert.equal(error.code, 'EADDRINUSE');
+    });
+
+    it('when a squatter holds [::1] on the port, start-up fails and names the port', async (t) => {
+        const squatter = net.createServer();
+        await new Promise<void>((resolve) => squatter.listen({ port: 0, host: '::1', ipv6Only: true }, resolve));
+        t.after(() => squatter.close());
+        const port = (squatter.address() as AddressInfo).port;
+        await assert.rejects(bindLoopback('localhost', port), { code: 'EADDRINUSE' });
+        const { code, err } = await run({ CLIENT_ID: 'abc', APP_PORT: String(port) });
+        assert.equal(code, 1);
+        assert.match(err, new RegExp(`cannot listen on port ${port}: another program is using it`));
     });
 
     it('with CLIENT_ID missing and APP_PORT invalid, prints one message naming both and exits 1 without a stack trace', async () => {
@@ -49,7 +75,7 @@ describe('npm start', () => {
     });
 
     it('when the port is taken, says so, names APP_PORT and reminds to register the new callback URL', async () => {
-        const { server, port } = await bindLoopback('localhost', 0);
+        const { close, port } = await bindLoopback('localhost', 0);
         try {
             const { code, err } = await run({ CLIENT_ID: 'abc', APP_PORT: String(port) });
             assert.equal(code, 1);
@@ -57,13 +83,13 @@ describe('npm start', () => {
             assert.match(err, /APP_PORT/);
             assert.match(err, /callback URL changes too/);
         } finally {
-            server.close();
+            await close();
         }
     });
 
     it('on success, prints the URL to open, the exact callback URL to register and the client type', async () => {
-        const { server, port } = await bindLoopback('localhost', 0);
-        await new Promise((r) => server.close(r));
+        const { close, port } = await bindLoopback('localhost', 0);
+        await close();
         const { out } = await run({ CLIENT_ID: 'abc', APP_PORT: String(port) }, /Stop with Control-C/);
         assert.match(out, new RegExp(`open http://localhost:${port}\\n`));
         assert.match(

@@ -49,7 +49,8 @@ export interface Owner {
  */
 export async function startStack(owner?: Owner, options: StackOptions = {}): Promise<Stack> {
     const host = options.appHost ?? 'localhost';
-    const { server, port } = await bindLoopback(host, 0);
+    const bound = await bindLoopback(host, 0);
+    const port = bound.port;
     const sim = await startSimulator({
         clientId: CLIENT_ID,
         clientSecret: SECRET,
@@ -65,8 +66,7 @@ export async function startStack(owner?: Owner, options: StackOptions = {}): Pro
         ...options.env,
     });
     const logs: string[] = [];
-    server.on(
-        'request',
+    bound.serve(
         createApp(config, {
             log: (line) => logs.push(line),
             limits: { ...DEFAULT_LIMITS, ...options.limits },
@@ -81,10 +81,7 @@ export async function startStack(owner?: Owner, options: StackOptions = {}): Pro
         port,
         logs,
         async close() {
-            await new Promise<void>((resolve) => {
-                server.close(() => resolve());
-                server.closeAllConnections();
-            });
+            await bound.close();
             await sim.close();
         },
     };
