@@ -224,7 +224,6 @@ if (gc) {
 // 4. Complete logins through the app vs. the same login done directly against the simulator.
 const { child: demo, origin: demoOrigin, production: simProduction } = await startDemo();
 
-
 interface Timed {
     total: number;
     /** The app's own time in this login, from the Server-Timing headers of its three answers. */
