@@ -1,5 +1,6 @@
 // What each error Salesforce returns in this flow usually means, and the exact fix: one table, from
-// salesforce-oauth.md §7 and the error list in §1. The error page shows the code and description Salesforce
+// Salesforce's OAuth error lists (help "OAuth 2.0 Web Server Flow for Web App Integration") and the
+// failures developers report. The error page shows the code and description Salesforce
 // sent, then the matching row's cause and steps. Unknown codes get no row: the page still shows code and text.
 import type { SalesforceError } from './errors.js';
 

@@ -1,4 +1,4 @@
-// After the login (issue 3): identity, refresh, revoke, a test query, curl and .env lines, My Domain and
+// After the login: identity, refresh, revoke, a test query, curl and .env lines, My Domain and
 // login options, and the same-origin rule on every action.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';

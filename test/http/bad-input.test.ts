@@ -1,5 +1,5 @@
-// Every row of security.md §3 that the other files do not already cover: hostile or broken input on
-// /login, /callback and the result-page actions. Each gets its status, a readable page with the safe
+// Hostile or broken input on /login, /callback and the result-page actions that the other files do not
+// already cover. Each gets its status, a readable page with the safe
 // headers, and no token request where none is due.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Errors that explain themselves (issue 3): every row of the fix table, reached through the simulator
+// Errors that explain themselves: every row of the fix table, reached through the simulator
 // the way Salesforce would deliver that error, shows Salesforce's code and description and the fix.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Many logins at once, replays and tabs (issue 5): bounded in count, no timing assertions.
+// Many logins at once, replays and tabs: bounded in count, no timing assertions.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {

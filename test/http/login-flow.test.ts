@@ -1,4 +1,5 @@
-// The core login flow, and each of the tutorial's flaws that sf-oauth-auth fixes (issue 2, items 1-7).
+// The core login flow, and each of the tutorial's flaws that sf-oauth-auth fixes: realm, state, PKCE,
+// statuses, start-up, host check and token custody, numbered (1) to (7) in the test names.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { codeChallenge } from '../../src/crypto.js';

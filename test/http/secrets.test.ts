@@ -1,4 +1,4 @@
-// Sentinels (security.md §3): the consumer secret, codes, states, verifiers and tokens never reach
+// Sentinels (OWASP Logging Cheat Sheet, RFC 9700 §4.3): the consumer secret, codes, states, verifiers and tokens never reach
 // the app's output, and never reach a page that should not show them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

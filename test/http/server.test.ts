@@ -1,4 +1,4 @@
-// `npm start` as a person runs it: start-up validation, the port-taken message, the URLs it prints (issue 2, item 5).
+// `npm start` as a person runs it: start-up validation, the port-taken message, the URLs it prints.
 import assert from 'node:assert/strict';
 import net, { type AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';

@@ -1,4 +1,4 @@
-// The simulator answers as salesforce-oauth.md says Salesforce does: the same codes, texts, fields and
+// The simulator answers as Salesforce's documentation says Salesforce does: the same codes, texts, fields and
 // status codes. The app's tests lean on it, so its own behaviour is pinned here, over HTTP.
 import assert from 'node:assert/strict';
 import http from 'node:http';

@@ -1,5 +1,5 @@
 // Every way the token endpoint can fail becomes a readable page with the right status, never a stack
-// trace or the raw upstream body, and a code is never retried (security.md §3, rows T1-T15).
+// trace or the raw upstream body, and a code is never retried.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
