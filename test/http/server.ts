@@ -9,12 +9,13 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { bindLoopback } from '../../src/serve.js';
 
-const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
+// What `npm start` runs: the build that `npm test` (and `npm install`) makes first.
+const SERVER = fileURLToPath(new URL('../../dist/server.js', import.meta.url));
 
 /** Runs the server entry in an empty folder (so no developer .env is read) until it exits or prints `until`. */
 function run(env: Record<string, string>, until?: RegExp): Promise<{ code: number | null; out: string; err: string }> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), SERVER], {
+        const child = spawn(process.execPath, [SERVER], {
             cwd: mkdtempSync(join(tmpdir(), 'sfoa-')),
             env: { PATH: process.env.PATH ?? '', ...env },
         });

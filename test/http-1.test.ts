@@ -1,0 +1,6 @@
+// HTTP tests, first half. Each test process pays about a second to load TypeScript, the app and the
+// simulator, so the HTTP suites run in two processes of about equal work, side by side, instead of one each.
+import './http/load.js';
+import './http/login-flow.js';
+import './http/secrets.js';
+import './http/server.js';
