@@ -21,6 +21,10 @@ export const ERROR_STATUS = {
     unsupported_response: 400,
     authorization_error: 400,
     missing_code: 400,
+    // The tab that answers the callback is not the tab that started the login (RFC 9700 §4.7, login CSRF)
+    tab_mismatch: 400,
+    // Too many logins are waiting for Salesforce; none young enough to evict
+    busy: 503,
     // Calls from this app to Salesforce
     salesforce_error: 502,
     bad_response: 502,

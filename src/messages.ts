@@ -27,6 +27,9 @@ export const REQUEST = {
     callbackMethod: 'Salesforce returns to /callback with a GET.',
     actionMethod: 'Use the buttons on the result page.',
     notFound: (path: string) => `There is no page at ${path}.`,
+    duplicateCookie:
+        "This request carries this app's cookie more than once, so it was refused. Clear the cookies for localhost and start again.",
+    busy: 'Too many logins are waiting for Salesforce right now. Finish or close the others, or try again in a few minutes.',
     tooLarge: 'The form sent more data than this app accepts.',
     unreadable: 'The request could not be read.',
     internal: 'Something went wrong inside sf-oauth-auth.',
@@ -48,6 +51,9 @@ export function callbackMessages(limits: StoreLimits) {
         notAuthorized: (loginHost: string) => `Salesforce did not authorize the login at ${loginHost}.`,
         missingCode: 'This sign-in response has neither a code nor an error. Start again.',
         badCode: 'The authorization code in this response is not valid. Start again.',
+        tabMismatch:
+            'This sign-in response was not started in this browser tab, so its code was not used. If you started the login yourself, start it again and finish it in the same tab.',
+        tabGone: 'This sign-in was already finished, or waited too long for this tab. Start again.',
     } as const;
 }
 

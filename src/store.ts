@@ -16,7 +16,19 @@ export interface PendingLogin {
     readonly loginHost: string;
     /** Where /authorize went and so where the code must be redeemed (RFC 9700 §4.4.2, mix-up defence). */
     readonly baseUrl: string;
+    /**
+     * The secret of the tab that started the login, kept in that tab's sessionStorage (origin-scoped, so
+     * no other localhost port can read it). Absent when the page ran without JavaScript.
+     */
+    readonly tab?: string;
     readonly createdAt: number;
+}
+
+/** A login whose state matched and whose code waits until its tab proves it started the login. */
+export interface AwaitingTab {
+    readonly login: PendingLogin;
+    readonly browser: string;
+    readonly code: string;
 }
 
 /** Tokens that can still be used, with what the page learned while using them. */
@@ -57,6 +69,11 @@ export interface StoreLimits {
     maxPending: number;
     /** Pending logins per browser (tabs); a newer one evicts the oldest of that browser. */
     maxPendingPerBrowser: number;
+    /**
+     * When the pending logins are at their cap, the oldest browser's are evicted only if they are at least
+     * this old; younger ones are kept and the new login is refused, so a flood cannot push out a person's login.
+     */
+    protectedPendingMs: number;
     /** States already redeemed, remembered for pendingTtlMs so a replay is named as one. */
     maxUsedStates: number;
     maxResults: number;
@@ -67,6 +84,7 @@ export const DEFAULT_LIMITS: StoreLimits = {
     pendingTtlMs: 15 * 60_000,
     maxPending: 30_000,
     maxPendingPerBrowser: 5,
+    protectedPendingMs: 5 * 60_000,
     maxUsedStates: 10_000,
     maxResults: 1_000,
     resultTtlMs: 8 * 3600_000,
@@ -78,6 +96,9 @@ export class Store {
     private readonly pending: LRUCache<string, PendingLogin[]>;
     private readonly used: LRUCache<string, true>;
     private readonly results: LRUCache<string, LoginResult>;
+    /** How many results each browser has, so a browser this app knows is recognised. */
+    private readonly resultsPerBrowser = new Map<string, number>();
+    private readonly awaitingTab: LRUCache<string, AwaitingTab>;
 
     constructor(limits: StoreLimits = DEFAULT_LIMITS, now: Clock = Date.now) {
         this.limits = limits;
@@ -94,18 +115,50 @@ export class Store {
             ...clockOptions,
         });
         this.used = new LRUCache({ max: limits.maxUsedStates, ttl: limits.pendingTtlMs, ...clockOptions });
-        this.results = new LRUCache({ max: limits.maxResults, ttl: limits.resultTtlMs, ...clockOptions });
+        this.results = new LRUCache({
+            max: limits.maxResults,
+            ttl: limits.resultTtlMs,
+            ...clockOptions,
+            dispose: (result) => this.countResult(result.browser, -1),
+        });
+        // The tab answers within a second of the callback page loading; two minutes is plenty.
+        this.awaitingTab = new LRUCache({ max: 1_000, ttl: 2 * 60_000, ...clockOptions });
+    }
+
+    private countResult(browser: string, change: 1 | -1): void {
+        const n = (this.resultsPerBrowser.get(browser) ?? 0) + change;
+        if (n > 0) this.resultsPerBrowser.set(browser, n);
+        else this.resultsPerBrowser.delete(browser);
+    }
+
+    /** Only ids this app issued and still holds logins or results for are accepted (no session fixation). */
+    knowsBrowser(browser: string): boolean {
+        return this.pending.has(browser) || this.resultsPerBrowser.has(browser);
     }
 
     get pendingCount(): number {
         return this.pending.calculatedSize;
     }
 
-    addPending(browser: string, login: Omit<PendingLogin, 'createdAt'>): void {
+    /** Whether one more pending login fits without evicting a login younger than protectedPendingMs. */
+    private roomForOneMore(browser: string): boolean {
+        if (this.pending.calculatedSize < this.limits.maxPending) return true;
+        this.pending.purgeStale();
+        if (this.pending.calculatedSize < this.limits.maxPending) return true;
+        const oldest = this.pending.rkeys().next().value;
+        if (oldest === undefined || oldest === browser) return true;
+        const newest = Math.max(...(this.pending.peek(oldest) ?? []).map((p) => p.createdAt));
+        return this.now() - newest >= this.limits.protectedPendingMs;
+    }
+
+    /** Adds a login; false when the store is full of young logins (the caller answers "busy"). */
+    addPending(browser: string, login: Omit<PendingLogin, 'createdAt'>): boolean {
         const now = this.now();
         const live = (this.pending.get(browser) ?? []).filter((p) => now - p.createdAt < this.limits.pendingTtlMs);
         const kept = live.slice(-(this.limits.maxPendingPerBrowser - 1));
+        if (kept.length === live.length && !this.roomForOneMore(browser)) return false;
         this.pending.set(browser, [...kept, { ...login, createdAt: now }]);
+        return true;
     }
 
     /**
@@ -129,6 +182,20 @@ export class Store {
 
     addResult(result: LoginResult): void {
         this.results.set(result.id, result);
+        this.countResult(result.browser, 1);
+    }
+
+    /** Holds a matched login's code under a one-time id until its tab answers. */
+    awaitTab(id: string, entry: AwaitingTab): void {
+        this.awaitingTab.set(id, entry);
+    }
+
+    /** Single use, and only for the browser whose callback it was. */
+    takeAwaitingTab(browser: string | undefined, id: string): AwaitingTab | undefined {
+        const entry = this.awaitingTab.get(id);
+        if (!entry || !browser || !constantTimeEqual(entry.browser, browser)) return undefined;
+        this.awaitingTab.delete(id);
+        return entry;
     }
 
     /** A result is only visible to the browser whose login produced it. */

@@ -4,3 +4,4 @@ import './http/bad-input.js';
 import './http/fixes.js';
 import './http/simulator.js';
 import './http/token-faults.js';
+import './http/local-attacker.js';

@@ -1,15 +1,15 @@
 // GET /callback: Salesforce sends the browser back here with a code (or an error). The login is found by
 // its state and taken before any await, the code is redeemed at the host that issued it, and the browser
 // is sent on to its result page.
-import type { RequestHandler } from 'express';
-import { randomToken } from '../crypto.js';
+import type { RequestHandler, Response } from 'express';
+import { constantTimeEqual, randomToken } from '../crypto.js';
 import { AppError } from '../errors.js';
 import { callbackMessages, RESULT } from '../messages.js';
 import { codeFromCallback, readCallbackParams } from '../oauth/callback.js';
 import type { Exchanged } from '../salesforce/client.js';
-import type { LoginResult, PendingLogin } from '../store.js';
+import type { AwaitingTab, LoginResult, PendingLogin } from '../store.js';
 import type { Deps } from './index.js';
-import { browserId, RANDOM_ID } from './middleware.js';
+import { browserId, cookieValue, formFields, RANDOM_ID } from './middleware.js';
 
 /** Identity and the API version are fetched side by side; a failure of either leaves the token usable. */
 async function learnAboutLogin({ config, salesforce }: Deps, { tokens }: Exchanged) {
@@ -29,34 +29,61 @@ async function learnAboutLogin({ config, salesforce }: Deps, { tokens }: Exchang
     };
 }
 
+/** Redeems the code at the host that issued it, learns who logged in, and sends the browser to the result. */
+async function redeem(deps: Deps, res: Response, { login, browser, code }: AwaitingTab): Promise<void> {
+    const exchanged = await deps.salesforce.exchangeCode(login.baseUrl, code, login.verifier);
+    const learned = await learnAboutLogin(deps, exchanged);
+    const result: LoginResult = {
+        id: randomToken(),
+        browser,
+        environment: login.environment,
+        loginHost: login.loginHost,
+        baseUrl: login.baseUrl,
+        identity: learned.identity,
+        identityError: learned.identityError,
+        session: { kind: 'active', ...exchanged, apiVersion: learned.apiVersion },
+    };
+    deps.store.addResult(result);
+    // Post/Redirect/Get (RFC 6749 §4.1.2 asks the client to keep the code out of reach): the code leaves
+    // the address bar, and a reload cannot re-exchange it.
+    res.redirect(303, `/result/${result.id}`);
+}
+
 export function callback(deps: Deps): RequestHandler {
-    const { config, store, salesforce } = deps;
+    const { config, store } = deps;
     const messages = callbackMessages(store.limits);
     return async (req, res) => {
         const params = readCallbackParams(new URL(req.originalUrl, config.origin).searchParams, messages);
         const taken = RANDOM_ID.test(params.state)
-            ? store.takePending(browserId(config, req), params.state)
+            ? store.takePending(browserId(config, store, req), params.state)
             : ({ ok: false, reason: 'state_mismatch' } as const);
         if (!taken.ok) throw new AppError(taken.reason, messages[taken.reason]);
         const login: PendingLogin = taken.login;
         res.locals.loginHost = login.loginHost;
         const code = codeFromCallback(params, login, messages);
+        const matched = { login, browser: taken.browser, code };
+        if (login.tab === undefined) return redeem(deps, res, matched);
+        // RFC 9700 §4.7.1 (login CSRF): the tab that started the login must claim it before the code is
+        // redeemed. The page's script reads the tab's secret from sessionStorage and posts it back.
+        const claim = randomToken();
+        store.awaitTab(claim, matched);
+        res.render('callback', { claim });
+    };
+}
 
-        const exchanged = await salesforce.exchangeCode(login.baseUrl, code, login.verifier);
-        const learned = await learnAboutLogin(deps, exchanged);
-        const result: LoginResult = {
-            id: randomToken(),
-            browser: taken.browser,
-            environment: login.environment,
-            loginHost: login.loginHost,
-            baseUrl: login.baseUrl,
-            identity: learned.identity,
-            identityError: learned.identityError,
-            session: { kind: 'active', ...exchanged, apiVersion: learned.apiVersion },
-        };
-        store.addResult(result);
-        // Post/Redirect/Get (RFC 6749 §4.1.2 asks the client to keep the code out of reach): the code leaves
-        // the address bar, and a reload cannot re-exchange it.
-        res.redirect(303, `/result/${result.id}`);
+/** POST /callback/tab: the tab's answer to the callback page; the code is redeemed only if it matches. */
+export function tabClaim(deps: Deps): RequestHandler {
+    const { config, store } = deps;
+    const messages = callbackMessages(store.limits);
+    return async (req, res) => {
+        const f = formFields(req, ['claim', 'tab']);
+        const entry =
+            f.claim && RANDOM_ID.test(f.claim) ? store.takeAwaitingTab(cookieValue(config, req), f.claim) : undefined;
+        if (!entry) throw new AppError('state_already_used', messages.tabGone);
+        res.locals.loginHost = entry.login.loginHost;
+        if (!f.tab || !constantTimeEqual(f.tab, entry.login.tab ?? '')) {
+            throw new AppError('tab_mismatch', messages.tabMismatch);
+        }
+        await redeem(deps, res, entry);
     };
 }

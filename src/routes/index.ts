@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { REQUEST } from '../messages.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import type { Store } from '../store.js';
-import { callback } from './callback.js';
+import { callback, tabClaim } from './callback.js';
 import { home, login } from './login.js';
 import { loginForm, methodNotAllowed, sameOriginOnly } from './middleware.js';
 import { resultRoutes } from './result.js';
@@ -25,6 +25,7 @@ export function routes(deps: Deps): Router {
     router.all('/login', methodNotAllowed(REQUEST.loginMethod));
     router.get('/callback', callback(deps));
     router.all('/callback', methodNotAllowed(REQUEST.callbackMethod));
+    router.post('/callback/tab', sameOrigin, loginForm, tabClaim(deps));
     router.use('/result', resultRoutes(deps, sameOrigin));
     return router;
 }

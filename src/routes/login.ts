@@ -11,10 +11,11 @@ import {
     PROMPTS,
     type Environment,
 } from '../input.js';
-import { ENVIRONMENT_LABELS } from '../messages.js';
+import { AppError } from '../errors.js';
+import { ENVIRONMENT_LABELS, REQUEST } from '../messages.js';
 import { buildAuthorizeUrl } from '../oauth/authorize.js';
 import type { Deps } from './index.js';
-import { browserId, cookieName, formFields } from './middleware.js';
+import { browserId, cookieName, formFields, RANDOM_ID } from './middleware.js';
 
 export function home({ config }: Deps): RequestHandler {
     const defaults = { scope: config.scope ?? '', prompt: config.prompt ?? '' };
@@ -35,7 +36,7 @@ function loginTarget({ config }: Deps, environment: Environment, myDomain: strin
 }
 
 function readLoginForm(deps: Deps, req: Request) {
-    const f = formFields(req, ['sf_env', 'my_domain', 'scope', 'prompt', 'login_hint']);
+    const f = formFields(req, ['sf_env', 'my_domain', 'scope', 'prompt', 'login_hint', 'tab']);
     const environment = parseEnvironment(f.sf_env);
     return {
         environment,
@@ -43,6 +44,8 @@ function readLoginForm(deps: Deps, req: Request) {
         scope: parseScope(f.scope) ?? deps.config.scope,
         prompt: parsePrompt(f.prompt) ?? deps.config.prompt,
         loginHint: parseLoginHint(f.login_hint),
+        // Filled in by the page's script from sessionStorage; anything but a value it made is ignored.
+        tab: f.tab !== undefined && RANDOM_ID.test(f.tab) ? f.tab : undefined,
     };
 }
 
@@ -50,12 +53,14 @@ export function login(deps: Deps): RequestHandler {
     const { config, store } = deps;
     return (req, res) => {
         const form = readLoginForm(deps, req);
-        const browser = browserId(config, req) ?? randomToken();
+        const browser = browserId(config, store, req) ?? randomToken();
         // RFC 6749 §10.12 and RFC 7636 §4.1: a fresh 256-bit state and verifier for every login.
         const state = randomToken();
         const verifier = randomToken();
-        const { environment, loginHost, baseUrl } = form;
-        store.addPending(browser, { state, verifier, environment, loginHost, baseUrl });
+        const { environment, loginHost, baseUrl, tab } = form;
+        if (!store.addPending(browser, { state, verifier, environment, loginHost, baseUrl, tab })) {
+            throw new AppError('busy', REQUEST.busy);
+        }
 
         res.cookie(cookieName(config), browser, {
             httpOnly: true,

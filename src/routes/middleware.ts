@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { REQUEST } from '../messages.js';
 import { isLoopbackHost } from '../salesforce/hosts.js';
+import type { Store } from '../store.js';
 
 /** A value this app minted with randomToken(): 43 base64url characters. */
 export const RANDOM_ID = /^[A-Za-z0-9_-]{43}$/;
@@ -43,9 +44,22 @@ export function cookieName(config: Config): string {
     return `sf_oauth_auth_${config.port}`;
 }
 
-export function browserId(config: Config, req: Request): string | undefined {
-    const value: unknown = req.cookies?.[cookieName(config)];
+/**
+ * The value of this app's cookie. Another localhost port can write this cookie (cookies ignore ports,
+ * RFC 6265 §8.5), so a repeated cookie (a planted copy with a narrower Path beside the real one) is refused.
+ */
+export function cookieValue(config: Config, req: Request): string | undefined {
+    const name = cookieName(config);
+    const copies = (req.headers.cookie ?? '').split(';').filter((c) => c.trim().startsWith(`${name}=`));
+    if (copies.length > 1) throw new AppError('bad_request', REQUEST.duplicateCookie);
+    const value: unknown = req.cookies?.[name];
     return typeof value === 'string' && RANDOM_ID.test(value) ? value : undefined;
+}
+
+/** The browser id, only if this app issued it and still holds logins or results for it (no session fixation). */
+export function browserId(config: Config, store: Store, req: Request): string | undefined {
+    const value = cookieValue(config, req);
+    return value !== undefined && store.knowsBrowser(value) ? value : undefined;
 }
 
 /**

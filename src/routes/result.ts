@@ -88,7 +88,7 @@ export function resultRoutes(deps: Deps, sameOrigin: RequestHandler): Router {
 
     // Loads the result for every route below; only the browser that logged in can see it.
     router.param('id', (req, res, next, id: string) => {
-        const result = RANDOM_ID.test(id) ? store.getResult(browserId(config, req), id) : undefined;
+        const result = RANDOM_ID.test(id) ? store.getResult(browserId(config, store, req), id) : undefined;
         if (!result) throw new AppError('result_not_found', RESULT.notFound);
         res.locals.result = result;
         next();

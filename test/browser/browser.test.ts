@@ -126,6 +126,8 @@ describe('in a real browser', () => {
             assert.equal(await page.locator('#org-kind').textContent(), 'Sandbox');
             assert.match((await page.locator('#access-token').textContent()) ?? '', /^00D1x000000SbxA!AR/);
             assert.equal(stack.sim.stats.lastTokenRealm, 'sandbox');
+            // The tab that started the login claimed the code with its sessionStorage secret.
+            assert.ok(stack.logs.some((line) => line.startsWith('POST /callback/tab 303')));
             // The README's screenshot is refreshed on purpose only: `npm run screenshot`.
             if (process.env.UPDATE_SCREENSHOT === '1') {
                 mkdirSync(join(ROOT, 'docs'), { recursive: true });

@@ -92,14 +92,30 @@ describe('load and races', () => {
 });
 
 describe('bounded pending logins', () => {
-    it('past the cap, the oldest pending logins are evicted and a login started afterwards still completes', async (t) => {
+    it('a flood of new browsers past the cap is refused with 503 and does not push out a young pending login', async (t) => {
         const stack = await startStack(t, { limits: { maxPending: 50 } });
         const early = new Browser();
         const earlyLogin = await startLogin(stack, early);
-        for (let i = 0; i < 120; i++) await new Browser().post(`${stack.origin}/login`, { sf_env: 'Production' });
-        const evicted = await early.request(await decide(early, earlyLogin.authorizeUrl, earlyLogin.request));
-        assert.equal(evicted.status, 400);
+        const statuses = [];
+        for (let i = 0; i < 80; i++) {
+            statuses.push((await new Browser().post(`${stack.origin}/login`, { sf_env: 'Production' })).status);
+        }
+        assert.equal(statuses.filter((s) => s === 302).length, 49);
+        assert.equal(statuses.filter((s) => s === 503).length, 31);
+        const callback = await early.request(await decide(early, earlyLogin.authorizeUrl, earlyLogin.request));
+        assert.equal(callback.status, 303);
+    });
+
+    it('past the cap, logins older than the protection window are evicted to make room, and the new login completes', async (t) => {
+        let now = Date.now();
+        const stack = await startStack(t, { now: () => now, limits: { maxPending: 50, protectedPendingMs: 60_000 } });
+        const early = new Browser();
+        const earlyLogin = await startLogin(stack, early);
+        for (let i = 0; i < 49; i++) await new Browser().post(`${stack.origin}/login`, { sf_env: 'Production' });
+        now += 60_000;
         const steps = await fullLogin(stack, new Browser());
         assert.equal(steps.result?.status, 200);
+        const evicted = await early.request(await decide(early, earlyLogin.authorizeUrl, earlyLogin.request));
+        assert.equal(evicted.status, 400);
     });
 });

@@ -110,7 +110,8 @@ export class Browser {
     ): Promise<Reply> {
         const headers: Record<string, string> = { ...init.headers };
         const cookie = await this.jar.getCookieString(url);
-        if (cookie) headers.cookie = cookie;
+        // An explicit Cookie header (a test forging one) wins over the jar.
+        if (cookie && headers.cookie === undefined) headers.cookie = cookie;
         let body: string | undefined;
         if (init.form) {
             body = new URLSearchParams(init.form as Record<string, string>).toString();
