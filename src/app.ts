@@ -40,9 +40,9 @@ export function safePath(path: string): string {
 }
 
 /** Server-Timing (the app's own time and the time spent waiting for Salesforce) and one log line per request. */
-function timed(log: (line: string) => void): RequestHandler {
+function timed(log: (line: string) => void, budgetMs: number): RequestHandler {
     return (req, res, next) => {
-        const timing = new Timing();
+        const timing = new Timing(budgetMs);
         onHeaders(res, () => {
             const { appMs, salesforceMs } = timing.read();
             res.setHeader('Server-Timing', `app;dur=${appMs.toFixed(2)}, salesforce;dur=${salesforceMs.toFixed(2)}`);
@@ -127,7 +127,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     app.locals.callbackUrl = config.callbackUrl;
     app.locals.publicClient = config.clientSecret === undefined;
 
-    app.use(timed(log));
+    app.use(timed(log, config.httpTimeoutMs));
     // Headers first, so that the host check's own error pages carry them too.
     app.use(securityHeaders);
     app.use(hostCheck(config));

@@ -111,7 +111,8 @@ export const SALESFORCE = {
         return parts.length > 0 ? `Showing ${parts.join(' and ')}; long values are cut.` : undefined;
     },
     queryStatus: (status: number) => `Salesforce answered HTTP ${status}.`,
-    timeout: (host: string, ms: number) => `Salesforce (${host}) did not answer within ${ms} ms (HTTP_TIMEOUT_MS).`,
+    timeout: (host: string, ms: number) =>
+        `Salesforce (${host}) did not answer within ${ms} ms (HTTP_TIMEOUT_MS, the limit for all of a page's calls).`,
     tooLarge: (host: string) => `Salesforce (${host}) sent a response that is too large.`,
     unreachable: (host: string, why: string) => `Could not reach Salesforce at ${host}: ${why}.`,
     why: {

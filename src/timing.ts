@@ -4,6 +4,18 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 export class Timing {
     readonly started = process.hrtime.bigint();
+    /** The page's budget for all its calls to Salesforce together (HTTP_TIMEOUT_MS). */
+    private readonly budgetMs: number;
+
+    constructor(budgetMs = Number.POSITIVE_INFINITY) {
+        this.budgetMs = budgetMs;
+    }
+
+    /** What is left of the page's budget, so that a second call after a slow first one gets only the rest. */
+    remainingMs(): number {
+        return this.budgetMs - Number(process.hrtime.bigint() - this.started) / 1e6;
+    }
+
     private waitingNs = 0n;
     private inFlight = 0;
     private since = 0n;

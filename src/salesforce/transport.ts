@@ -57,7 +57,11 @@ export function createTransport(timeoutMs: number): Send {
         const headers: Record<string, string> = {};
         if (options.bearer) headers.Authorization = `Bearer ${options.bearer}`;
         if (options.form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-        const finished = requestTiming.getStore()?.upstream();
+        const timing = requestTiming.getStore();
+        // One deadline per page: each call gets what is left of HTTP_TIMEOUT_MS, not a fresh allowance.
+        const allowed = Math.floor(Math.min(timeoutMs, timing?.remainingMs() ?? timeoutMs));
+        if (allowed <= 0) throw new AppError('timeout', SALESFORCE.timeout(new URL(url).host, timeoutMs));
+        const finished = timing?.upstream();
         try {
             // axios's timeout is a socket-idle timer; the signal bounds the whole call, trickling bodies included.
             const res = await client.request<string>({
@@ -65,8 +69,8 @@ export function createTransport(timeoutMs: number): Send {
                 url,
                 data: options.form ? formBody(options.form) : undefined,
                 headers,
-                timeout: timeoutMs,
-                signal: AbortSignal.timeout(timeoutMs),
+                timeout: allowed,
+                signal: AbortSignal.timeout(allowed),
             });
             return {
                 status: res.status,

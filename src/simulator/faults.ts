@@ -55,7 +55,9 @@ export interface Faults {
     tokenError?: { status: number; error: string; description: string };
     /** After "Log In", redirect to the callback with this error instead of a code. */
     authorizeError?: { error: string; description: string };
-    identityFault?: 'server_error';
+    identityFault?: 'server_error' | 'hang';
+    /** Holds every token answer this long before sending it, like a slow network. */
+    tokenDelayMs: number;
     /** Appended to each new access token, to prove pages treat tokens as text. */
     accessTokenExtra: string;
 }
@@ -65,6 +67,7 @@ export const NO_FAULTS: Faults = {
     tokenError: undefined,
     authorizeError: undefined,
     identityFault: undefined,
+    tokenDelayMs: 0,
     accessTokenExtra: '',
 };
 

@@ -162,8 +162,10 @@ function codeGrant(org: Org, realm: Realm, form: Form, req: Request, res: Respon
 }
 
 function token(org: Org, realm: Realm) {
-    return (req: Request, res: Response) => {
+    return async (req: Request, res: Response) => {
         org.stats.tokenRequests += 1;
+        const delay = org.settings.tokenDelayMs;
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         const form = req.body as Form;
         if (!checkClient(org, realm, form, res)) return;
         if (field(form, 'grant_type') === 'refresh_token') refreshGrant(org, realm, form, req, res);

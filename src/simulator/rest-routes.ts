@@ -35,6 +35,7 @@ function identityBody(base: string, token: IssuedToken) {
 function identity(org: Org, realm: Realm) {
     return (req: Request, res: Response) => {
         const token = org.bearer(req.get('authorization'));
+        if (org.settings.identityFault === 'hang') return;
         if (org.settings.identityFault === 'server_error') {
             return void res.status(500).type('text/plain').send('Internal Server Error');
         }

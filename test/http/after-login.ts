@@ -331,6 +331,8 @@ describe('actions on one result, racing', () => {
         let open!: () => void;
         const gate = new Promise<void>((resolve) => (open = resolve));
         const stack = await startStack(t, {
+            // The revoke waits for the refresh, and its page's deadline counts that wait.
+            env: { HTTP_TIMEOUT_MS: '3000' },
             wrapSalesforce: (client) => ({
                 ...client,
                 refresh: async (baseUrl, tokens) => {

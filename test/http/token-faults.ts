@@ -10,7 +10,9 @@ import {
     accessTokenOf,
     assertSafeHeaders,
     Browser,
+    decide,
     fullLogin,
+    startLogin,
     startStack,
     text,
     type Stack,
@@ -65,6 +67,28 @@ describe('token endpoint faults', () => {
             assert.match(text(reply.body), message);
         });
     }
+
+    it('one deadline per page: after a slow code exchange, the identity call gets only what is left of HTTP_TIMEOUT_MS', async (t) => {
+        // Exchange answers after 400 ms of a 600 ms budget; identity never answers. With a fresh 600 ms per
+        // call the page would take at least 1000 ms; with one deadline it ends near 600 ms.
+        const slow = await startStack(t, {
+            env: { HTTP_TIMEOUT_MS: '600' },
+            sim: { tokenDelayMs: 400, identityFault: 'hang' },
+        });
+        const b = new Browser();
+        const { authorizeUrl, request } = await startLogin(slow, b);
+        const callback = await decide(b, authorizeUrl, request);
+        const started = performance.now();
+        const reply = await b.request(callback);
+        const elapsed = performance.now() - started;
+        assert.equal(reply.status, 303);
+        assert.ok(elapsed < 900, `the page took ${Math.round(elapsed)} ms`);
+        const page = await b.request(reply.location!);
+        assert.match(
+            text(page.body),
+            /Identity is missing: Salesforce \(127\.0\.0\.1:\d+\) did not answer within 600 ms/,
+        );
+    });
 
     it('when the token endpoint redirects, the redirect is not followed (the second server gets no request)', async () => {
         const hits = stack.sim.stats.redirectTrapHits;
