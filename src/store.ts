@@ -51,6 +51,7 @@ export interface LoginResult {
     readonly environment: Environment;
     readonly loginHost: string;
     readonly baseUrl: string;
+    readonly createdAt: number;
     readonly identity?: Identity;
     readonly identityError?: string;
     session: ActiveSession | RevokedSession;
@@ -78,6 +79,8 @@ export interface StoreLimits {
     maxUsedStates: number;
     maxResults: number;
     resultTtlMs: number;
+    /** Like protectedPendingMs, for results: a result younger than this is never evicted by new logins. */
+    protectedResultMs: number;
 }
 
 export const DEFAULT_LIMITS: StoreLimits = {
@@ -88,6 +91,7 @@ export const DEFAULT_LIMITS: StoreLimits = {
     maxUsedStates: 10_000,
     maxResults: 1_000,
     resultTtlMs: 8 * 3600_000,
+    protectedResultMs: 60 * 60_000,
 };
 
 export class Store {
@@ -151,8 +155,21 @@ export class Store {
         return this.now() - newest >= this.limits.protectedPendingMs;
     }
 
-    /** Adds a login; false when the store is full of young logins (the caller answers "busy"). */
+    /** Whether a login finishing now could keep its result without evicting one younger than protectedResultMs. */
+    private roomForResult(): boolean {
+        if (this.results.size < this.limits.maxResults) return true;
+        this.results.purgeStale();
+        const oldest = this.results.rkeys().next().value;
+        if (this.results.size < this.limits.maxResults || oldest === undefined) return true;
+        return this.now() - this.results.peek(oldest)!.createdAt >= this.limits.protectedResultMs;
+    }
+
+    /**
+     * Adds a login; false when the store is full of young logins, or of young results that the login's own
+     * result would push out (the caller answers "busy" before the person goes to Salesforce).
+     */
     addPending(browser: string, login: Omit<PendingLogin, 'createdAt'>): boolean {
+        if (!this.roomForResult()) return false;
         const now = this.now();
         const live = (this.pending.get(browser) ?? []).filter((p) => now - p.createdAt < this.limits.pendingTtlMs);
         const kept = live.slice(-(this.limits.maxPendingPerBrowser - 1));
@@ -178,6 +195,11 @@ export class Store {
         this.used.set(state, true);
         if (this.now() - match.createdAt >= this.limits.pendingTtlMs) return { ok: false, reason: 'login_expired' };
         return { ok: true, login: match, browser };
+    }
+
+    /** The store's clock, for the times it keeps. */
+    time(): number {
+        return this.now();
     }
 
     addResult(result: LoginResult): void {

@@ -39,6 +39,7 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
         environment: login.environment,
         loginHost: login.loginHost,
         baseUrl: login.baseUrl,
+        createdAt: deps.store.time(),
         identity: learned.identity,
         identityError: learned.identityError,
         session: { kind: 'active', ...exchanged, apiVersion: learned.apiVersion },

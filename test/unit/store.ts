@@ -55,6 +55,7 @@ describe('Store', () => {
             environment: 'Production' as const,
             loginHost: 'login.salesforce.com',
             baseUrl: 'https://login.salesforce.com',
+            createdAt: clock.now,
             session: { kind: 'revoked' as const },
         };
         store.addResult(result);
@@ -62,5 +63,25 @@ describe('Store', () => {
         assert.equal(store.getResult('C'.repeat(43), result.id), undefined);
         clock.now += DEFAULT_LIMITS.resultTtlMs + 1;
         assert.equal(store.getResult(BROWSER, result.id), undefined);
+    });
+
+    it('with the results full of young ones, a new login is refused so that no young result is pushed out', () => {
+        const limits = { ...DEFAULT_LIMITS, maxResults: 2, protectedResultMs: 60_000 };
+        const clock = { now: 1_000_000 };
+        const store = new Store(limits, () => clock.now);
+        for (const id of ['r1', 'r2']) {
+            store.addResult({
+                id,
+                browser: BROWSER,
+                environment: 'Production',
+                loginHost: 'login.salesforce.com',
+                baseUrl: 'https://login.salesforce.com',
+                createdAt: clock.now,
+                session: { kind: 'revoked' },
+            });
+        }
+        assert.equal(store.addPending('C'.repeat(43), login('s1')), false);
+        clock.now += 60_000;
+        assert.equal(store.addPending('C'.repeat(43), login('s1')), true);
     });
 });
