@@ -19,10 +19,18 @@ export function bindAddresses(host: string): string[] {
     return ['127.0.0.1', '::1'];
 }
 
-function createServer(): http.Server {
-    // Lower than Node's defaults (60 s / 300 s): a slow client cannot hold a socket for minutes. Node checks
-    // these limits every connectionsCheckingInterval (30 s by default), so it checks every second here.
-    return http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 });
+export interface SlowClientLimits {
+    headersTimeout: number;
+    requestTimeout: number;
+}
+
+/** Lower than Node's defaults (60 s / 300 s): a slow client cannot hold a socket for minutes. */
+export const SLOW_CLIENT_LIMITS: SlowClientLimits = { headersTimeout: 10_000, requestTimeout: 30_000 };
+
+function createServer(limits: SlowClientLimits): http.Server {
+    // Node checks these limits every connectionsCheckingInterval (30 s by default), so a slow client would
+    // keep its socket for up to 30 s more than configured; here it is checked every second.
+    return http.createServer({ ...limits, connectionsCheckingInterval: 1_000 });
 }
 
 function listen(server: http.Server, port: number, address: string): Promise<number> {
@@ -52,12 +60,16 @@ function closeAll(servers: readonly http.Server[]): Promise<void> {
  * known when the callback URL is built. If any address is taken the whole bind fails (EADDRINUSE), except
  * that a machine without IPv6 loopback (EADDRNOTAVAIL) is served on 127.0.0.1 alone.
  */
-export async function bindLoopback(host: string, port: number): Promise<Bound> {
+export async function bindLoopback(
+    host: string,
+    port: number,
+    limits: SlowClientLimits = SLOW_CLIENT_LIMITS,
+): Promise<Bound> {
     const servers: http.Server[] = [];
     let bound = port;
     try {
         for (const address of bindAddresses(host)) {
-            const server = createServer();
+            const server = createServer(limits);
             try {
                 bound = await listen(server, bound, address);
             } catch (err) {

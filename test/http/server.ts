@@ -99,4 +99,17 @@ describe('npm start', () => {
         );
         assert.match(out, /Public client: no CLIENT_SECRET/);
     });
+
+    it('a client that trickles its headers is cut off within a second of headersTimeout, not 30 s later', async (t) => {
+        const bound = await bindLoopback('127.0.0.1', 0, { headersTimeout: 200, requestTimeout: 400 });
+        t.after(() => bound.close());
+        bound.serve((_req, res) => res.end('ok'));
+        const started = performance.now();
+        const closedAfter = await new Promise<number>((resolve) => {
+            const socket = net.connect(bound.port, '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\n'));
+            socket.on('data', () => undefined);
+            socket.on('close', () => resolve(performance.now() - started));
+        });
+        assert.ok(closedAfter < 2_500, `the socket stayed open ${Math.round(closedAfter)} ms`);
+    });
 });
