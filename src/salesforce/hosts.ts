@@ -60,7 +60,7 @@ export function isIpAddress(host: string): boolean {
     return isIP(host) !== 0 || /^[0-9.]+$/.test(host);
 }
 
-/** An instance or identity URL must be https on a Salesforce host, or on the login host itself (the simulator). */
+/** An instance or identity URL must be https on a Salesforce host, or on loopback when the login host is (the simulator). */
 export function isTrustedUrl(raw: unknown, loginBaseUrl: string): raw is string {
     if (typeof raw !== 'string') return false;
     let url: URL;
@@ -70,7 +70,9 @@ export function isTrustedUrl(raw: unknown, loginBaseUrl: string): raw is string 
         return false;
     }
     if (url.username || url.password) return false;
-    if (url.origin === loginBaseUrl) return true;
+    // The simulator: its instance lives on another loopback port than its login host. A loopback address is
+    // trusted only when the login itself went to loopback, never for a real Salesforce login.
+    if (isLoopbackHost(new URL(loginBaseUrl).hostname)) return isLoopbackHost(url.hostname);
     return url.protocol === 'https:' && INSTANCE_DOMAINS.some((s) => hasSuffix(url.hostname, s));
 }
 

@@ -31,10 +31,13 @@ export function jsonObject(reply: Reply): Json | undefined {
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
-/** RFC 6749 §4.1.2.1 limits error_description to printable ASCII; anything else is replaced and capped. */
-export function cleanErrorText(raw: unknown, max = 300): string | undefined {
+/**
+ * RFC 6749 §4.1.2.1 limits error_description to printable ASCII; anything else is replaced and capped.
+ * REST messages keep their line breaks (a SOQL parse error points at the column on its own line).
+ */
+export function cleanErrorText(raw: unknown, max = 300, keepLines = false): string | undefined {
     if (typeof raw !== 'string' || raw === '') return undefined;
-    const text = raw.replace(/[^\x20-\x7e]/g, '?');
+    const text = raw.replace(keepLines ? /[^\x20-\x7e\n]/g : /[^\x20-\x7e]/g, '?');
     return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 

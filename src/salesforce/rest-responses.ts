@@ -87,7 +87,7 @@ export function parseQueryResult(reply: Reply, soql: string): QueryOutcome {
         ok: false,
         soql,
         errorCode: cleanErrorCode(first?.errorCode ?? `HTTP_${reply.status}`),
-        message: cleanErrorText(first?.message, 1000) ?? SALESFORCE.queryStatus(reply.status),
+        message: cleanErrorText(first?.message, 1000, true)?.trim() ?? SALESFORCE.queryStatus(reply.status),
     };
 }
 

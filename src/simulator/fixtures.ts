@@ -1,12 +1,27 @@
 // The simulated org's data: org ids, users, API versions and Accounts.
 import { createHash } from 'node:crypto';
 
-export type Realm = 'production' | 'sandbox' | 'mydomain';
+/**
+ * The simulated hosts: the two generic login hosts, and the My Domain of each org (production and
+ * sandbox), which is also where that org's REST API lives (`instance_url`).
+ */
+export type Realm = 'production' | 'sandbox' | 'mydomain' | 'sandboxdomain';
+
+export const REALMS: readonly Realm[] = ['production', 'sandbox', 'mydomain', 'sandboxdomain'];
 
 export const ORG_IDS: Record<Realm, string> = {
     production: '00D5g000004SimAEAS',
     sandbox: '00D1x000000SbxAEAS',
     mydomain: '00D5g000004SimAEAS',
+    sandboxdomain: '00D1x000000SbxAEAS',
+};
+
+/** Where each login host's org serves its API: `instance_url` is the org's My Domain, `id` stays on the login host. */
+export const INSTANCE_OF: Record<Realm, Realm> = {
+    production: 'mydomain',
+    mydomain: 'mydomain',
+    sandbox: 'sandboxdomain',
+    sandboxdomain: 'sandboxdomain',
 };
 
 /** Spring '26 = 66.0, Summer '26 = 67.0, Winter '27 = 68.0 (SOQL and SOSL reference, release archive). */

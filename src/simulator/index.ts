@@ -1,12 +1,12 @@
 // A local imitation of Salesforce's login servers and REST API, for the demo and the tests, written from
-// Salesforce's documentation and the OAuth RFCs alone: it imports nothing from the app. It runs three
-// listeners that share one org: a production login host, a sandbox login host and a My Domain, so a code
-// is bound to the realm that issued it exactly as Salesforce binds it.
+// Salesforce's documentation and the OAuth RFCs alone: it imports nothing from the app. It runs four
+// listeners that share one state: a production and a sandbox login host, and each org's My Domain (which
+// also serves that org's REST API), so a code is bound to the host that issued it as Salesforce binds it.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { NO_FAULTS } from './faults.js';
-import type { Realm } from './fixtures.js';
+import { REALMS, type Realm } from './fixtures.js';
 import { homePage } from './pages.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { Org, type SimulatorSettings, type SimulatorStats } from './org.js';
@@ -75,11 +75,13 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
         scopes: ['api', 'refresh_token', 'web'],
         rotateRefreshTokens: false,
         codeTtlMs: 15 * 60_000,
+        appInstalled: true,
+        acceptAnyClient: false,
         ...NO_FAULTS,
         ...options,
     });
     const servers: http.Server[] = [];
-    for (const realm of ['production', 'sandbox', 'mydomain'] as const) {
+    for (const realm of REALMS) {
         const server = http.createServer(realmApp(org, realm));
         servers.push(server);
         org.urls[realm] = await listen(server);

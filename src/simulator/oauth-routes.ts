@@ -17,6 +17,22 @@ function field(form: Form, name: string): string | undefined {
     return typeof form[name] === 'string' ? (form[name] as string) : undefined;
 }
 
+function knownClient(org: Org, clientId: string | undefined): clientId is string {
+    return org.settings.acceptAnyClient ? !!clientId : clientId === org.settings.clientId;
+}
+
+/** Exact match against the app's Callback URLs (any loopback http URL in `acceptAnyClient` mode). */
+function registeredCallback(org: Org, uri: string): boolean {
+    if (org.settings.callbackUrls.includes(uri)) return true;
+    if (!org.settings.acceptAnyClient) return false;
+    try {
+        const url = new URL(uri);
+        return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    } catch {
+        return false;
+    }
+}
+
 /** The errors that Salesforce redirects back to the client with, after client and redirect URI are known good. */
 function authorizeRedirectError(org: Org, q: Query): string | undefined {
     if (q.response_type !== 'code') return 'unsupported_response_type:response type not supported';
@@ -31,9 +47,9 @@ function authorize(org: Org, realm: Realm) {
     return (req: Request, res: Response) => {
         const q = req.query as Query;
         const { settings } = org;
-        if (q.client_id !== settings.clientId) return plainError(res, 'invalid_client_id', 'client identifier invalid');
+        if (!knownClient(org, q.client_id)) return plainError(res, 'invalid_client_id', 'client identifier invalid');
         if (!q.redirect_uri) return plainError(res, 'redirect_uri_missing', 'redirect_uri not provided');
-        if (!settings.callbackUrls.includes(q.redirect_uri)) {
+        if (!registeredCallback(org, q.redirect_uri)) {
             return plainError(res, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
         }
         const failure = authorizeRedirectError(org, q);
@@ -47,6 +63,7 @@ function authorize(org: Org, realm: Realm) {
         const id = randomText(16, 'hex');
         org.authorizeRequests.set(id, {
             realm,
+            clientId: q.client_id,
             redirectUri: q.redirect_uri,
             state: q.state,
             challenge: q.code_challenge,
@@ -78,7 +95,7 @@ function decision(org: Org, realm: Realm) {
         const code = `aPrx${randomText(43, 'base64')}`;
         org.codes.set(code, {
             realm,
-            clientId: org.settings.clientId,
+            clientId: request.clientId,
             redirectUri: request.redirectUri,
             challenge: request.challenge,
             scope: request.scope,
@@ -103,14 +120,28 @@ function checkClient(org: Org, realm: Realm, form: Form, res: Response): boolean
         oauthError(res, 400, 'unsupported_grant_type', 'grant type not supported');
         return false;
     }
-    if (field(form, 'client_id') !== org.settings.clientId) {
+    if (!knownClient(org, field(form, 'client_id'))) {
         oauthError(res, 400, 'invalid_client_id', 'client identifier invalid');
         return false;
     }
     const secret = field(form, 'client_secret');
-    const wrong = secret === undefined ? org.settings.requireSecret : !sameSecret(secret, org.settings.clientSecret);
-    if (wrong) oauthError(res, 400, 'invalid_client', 'invalid client credentials');
-    return !wrong;
+    const { requireSecret, clientSecret, acceptAnyClient } = org.settings;
+    const wrong = secret === undefined ? requireSecret : !acceptAnyClient && !sameSecret(secret, clientSecret);
+    if (wrong) {
+        oauthError(res, 400, 'invalid_client', 'invalid client credentials');
+        return false;
+    }
+    // External Client Apps answer this at token and refresh when the app is not installed in the org.
+    if (!org.settings.appInstalled) {
+        oauthError(res, 400, 'app_not_found', 'External client app is not installed in this org');
+        return false;
+    }
+    return true;
+}
+
+/** The key that signs the answer: the app's secret, or in `acceptAnyClient` mode the one presented. */
+function signingSecret(org: Org, form: Form): string {
+    return (org.settings.acceptAnyClient && field(form, 'client_secret')) || org.settings.clientSecret;
 }
 
 function refreshGrant(org: Org, realm: Realm, form: Form, req: Request, res: Response): void {
@@ -119,7 +150,11 @@ function refreshGrant(org: Org, realm: Realm, form: Form, req: Request, res: Res
     if (!issued || issued.kind !== 'refresh' || issued.revoked || issued.realm !== realm) {
         return oauthError(res, 400, 'invalid_grant', 'expired access/refresh token');
     }
-    const body = () => org.mint(realm, issued.username, issued.scope, refresh);
+    if (issued.rotatedOut) {
+        org.revokeFamily(issued.family);
+        return oauthError(res, 400, 'invalid_grant', 'expired access/refresh token');
+    }
+    const body = () => org.mint(realm, issued.username, issued.scope, signingSecret(org, form), refresh);
     if (serveTokenFault(org.settings, { req, res, body, trapUrl: `${org.urls.production}/redirect-trap` })) return;
     tokenAnswer(res, body());
 }
@@ -128,7 +163,7 @@ function refreshGrant(org: Org, realm: Realm, form: Form, req: Request, res: Res
 function codeGrantError(org: Org, realm: Realm, form: Form): [string, string] | undefined {
     const code = org.codes.get(field(form, 'code') ?? '');
     // A code from another realm (sandbox code at the production host) fails like a bad login.
-    if (!code || code.clientId !== org.settings.clientId || code.realm !== realm) {
+    if (!code || code.clientId !== field(form, 'client_id') || code.realm !== realm) {
         return ['invalid_grant', 'authentication failure'];
     }
     if (code.used || Date.now() - code.createdAt > org.settings.codeTtlMs) {
@@ -153,7 +188,7 @@ function codeGrant(org: Org, realm: Realm, form: Form, req: Request, res: Respon
     const codeValue = field(form, 'code')!;
     const code = org.codes.get(codeValue)!;
     const body = () => {
-        const minted = org.mint(realm, code.username, code.scope);
+        const minted = org.mint(realm, code.username, code.scope, signingSecret(org, form));
         org.stats.tokenForCode.set(codeValue, minted.access_token!);
         return minted;
     };
@@ -164,12 +199,23 @@ function codeGrant(org: Org, realm: Realm, form: Form, req: Request, res: Respon
 function token(org: Org, realm: Realm) {
     return async (req: Request, res: Response) => {
         org.stats.tokenRequests += 1;
-        const delay = org.settings.tokenDelayMs;
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         const form = req.body as Form;
-        if (!checkClient(org, realm, form, res)) return;
-        if (field(form, 'grant_type') === 'refresh_token') refreshGrant(org, realm, form, req, res);
-        else codeGrant(org, realm, form, req, res);
+        const grant = field(form, 'refresh_token') ?? field(form, 'code') ?? '';
+        // Salesforce (Summer '24, "Simultaneous Token Requests Are Blocked"): a second request with the
+        // same code or refresh token while the first is being answered is refused.
+        if (grant !== '' && org.inFlight.has(grant)) {
+            return oauthError(res, 400, 'invalid_grant', 'token request is already being processed');
+        }
+        org.inFlight.add(grant);
+        try {
+            const delay = org.settings.tokenDelayMs;
+            if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+            if (!checkClient(org, realm, form, res)) return;
+            if (field(form, 'grant_type') === 'refresh_token') refreshGrant(org, realm, form, req, res);
+            else codeGrant(org, realm, form, req, res);
+        } finally {
+            org.inFlight.delete(grant);
+        }
     };
 }
 

@@ -3,7 +3,7 @@
 import { LRUCache } from 'lru-cache';
 import { randomText, responseSignature } from './crypto.js';
 import type { Faults } from './faults.js';
-import { ORG_IDS, userId, type Realm } from './fixtures.js';
+import { INSTANCE_OF, ORG_IDS, userId, type Realm } from './fixtures.js';
 
 export interface AppSettings {
     clientId: string;
@@ -16,8 +16,13 @@ export interface AppSettings {
     callbackUrls: string[];
     /** The app's Selected OAuth Scopes. */
     scopes: string[];
+    /** "Enable Refresh Token Rotation". */
     rotateRefreshTokens: boolean;
     codeTtlMs: number;
+    /** An External Client App that is not installed in the org answers `app_not_found` at the token endpoint. */
+    appInstalled: boolean;
+    /** `npm run simulator`: any client id and secret, and any loopback callback, are accepted. */
+    acceptAnyClient: boolean;
 }
 
 export type SimulatorSettings = AppSettings & Faults;
@@ -37,6 +42,7 @@ export interface SimulatorStats {
 
 export interface PendingAuthorize {
     realm: Realm;
+    clientId: string;
     redirectUri: string;
     state?: string;
     challenge?: string;
@@ -63,6 +69,10 @@ export interface IssuedToken {
     scope: string[];
     /** For an access token: the refresh token it came from, so revoking that one revokes this too. */
     parent?: string;
+    /** Every token descended from one approval; reusing a rotated-out refresh token revokes them all. */
+    family: string;
+    /** A refresh token replaced by rotation: using it again is treated as theft. */
+    rotatedOut?: boolean;
     revoked: boolean;
 }
 
@@ -80,6 +90,8 @@ export class Org {
     readonly authorizeRequests = new LRUCache<string, PendingAuthorize>({ max: 50_000, ttl: 30 * 60_000 });
     readonly codes = new LRUCache<string, IssuedCode>({ max: 100_000, ttl: 60 * 60_000 });
     private readonly tokens = new LRUCache<string, IssuedToken>({ max: 200_000 });
+    /** Codes and refresh tokens whose token request is being answered right now. */
+    readonly inFlight = new Set<string>();
 
     constructor(settings: SimulatorSettings) {
         this.settings = settings;
@@ -103,30 +115,40 @@ export class Org {
         for (const [, t] of this.tokens.entries()) if (t.parent === value) t.revoked = true;
     }
 
-    private newRefreshToken(realm: Realm, username: string, scope: string[], previous?: string): string | undefined {
+    /** Salesforce KB "Refresh Token Rotation": reuse of a rotated-out token revokes the whole family. */
+    revokeFamily(family: string): void {
+        for (const [, t] of this.tokens.entries()) if (t.family === family) t.revoked = true;
+    }
+
+    private newRefreshToken(realm: Realm, username: string, scope: string[], family: string, previous?: string) {
         // "refresh_token" and "offline_access" are one scope ("Perform requests at any time").
         const wantsRefresh = scope.includes('refresh_token') || scope.includes('offline_access');
         if (!wantsRefresh || (previous && !this.settings.rotateRefreshTokens)) return undefined;
         const value = `5Aep861${randomText(40)}`;
-        this.tokens.set(value, { kind: 'refresh', realm, username, scope, revoked: false });
-        if (previous) this.tokens.get(previous)!.revoked = true;
+        this.tokens.set(value, { kind: 'refresh', realm, username, scope, family, revoked: false });
+        const old = previous ? this.tokens.get(previous) : undefined;
+        if (old) old.rotatedOut = true;
         return value;
     }
 
-    /** A token response as Salesforce's web server and refresh flows send it; `previous` is the refresh token used. */
-    mint(realm: Realm, username: string, scope: string[], previous?: string): Record<string, string> {
+    /**
+     * A token response as Salesforce's web server and refresh flows send it; `previous` is the refresh token
+     * used. `secret` signs it (the app's consumer secret, or the one presented in `acceptAnyClient` mode).
+     */
+    mint(realm: Realm, username: string, scope: string[], secret: string, previous?: string) {
         const org = ORG_IDS[realm];
+        const family = previous ? (this.tokens.get(previous)?.family ?? randomText(8)) : randomText(8);
         const accessToken = `${org.slice(0, 15)}!AR${randomText(48)}${this.settings.accessTokenExtra}`;
-        const refreshToken = this.newRefreshToken(realm, username, scope, previous);
+        const refreshToken = this.newRefreshToken(realm, username, scope, family, previous);
         const parent = refreshToken ?? previous;
-        this.tokens.set(accessToken, { kind: 'access', realm, username, scope, parent, revoked: false });
+        this.tokens.set(accessToken, { kind: 'access', realm, username, scope, parent, family, revoked: false });
         const id = `${this.urls[realm]}/id/${org}/${userId(username)}`;
         const issuedAt = String(Date.now());
         const body: Record<string, string> = {
             access_token: accessToken,
-            signature: responseSignature(this.settings.clientSecret, id, issuedAt),
+            signature: responseSignature(secret, id, issuedAt),
             scope: scope.join(' '),
-            instance_url: this.urls[realm],
+            instance_url: this.urls[INSTANCE_OF[realm]],
             id,
             token_type: 'Bearer',
             issued_at: issuedAt,

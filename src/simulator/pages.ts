@@ -29,7 +29,12 @@ export function homePage(realm: Realm): string {
     );
 }
 
-const REALM_NAMES: Record<Realm, string> = { production: 'production', sandbox: 'sandbox', mydomain: 'My Domain' };
+const REALM_NAMES: Record<Realm, string> = {
+    production: 'production',
+    sandbox: 'sandbox',
+    mydomain: 'My Domain',
+    sandboxdomain: 'sandbox My Domain',
+};
 
 function outcomeOptions(): string {
     return Object.entries(DEMO_OUTCOMES)

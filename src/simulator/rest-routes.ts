@@ -1,6 +1,6 @@
 // The simulated identity URL, userinfo, API version list and SOQL query endpoint.
 import express, { type Request, type Response, type Router } from 'express';
-import { ACCOUNTS, API_VERSIONS, ORG_IDS, userId, type Realm } from './fixtures.js';
+import { ACCOUNTS, API_VERSIONS, INSTANCE_OF, ORG_IDS, userId, type Realm } from './fixtures.js';
 import { restError } from './http.js';
 import type { IssuedToken, Org } from './org.js';
 
@@ -71,12 +71,17 @@ const SOQL =
 const KNOWN_FIELDS = Object.keys(ACCOUNTS[0]!) as Array<keyof (typeof ACCOUNTS)[number]>;
 
 /** The query's error, in Salesforce's REST words, or the fields and limit to serve. */
+/** Salesforce's parse errors span lines: the query, a caret under the column, then the position and reason. */
+function malformed(soql: string): string {
+    const words = soql.trim().split(/\s+/);
+    const word = /\bFROM\b/i.test(soql) ? (words.at(-1) ?? 'EOF') : 'EOF';
+    const column = word === 'EOF' ? soql.trimEnd().length : soql.lastIndexOf(word);
+    return `\n${soql}\n${' '.repeat(column)}^\nERROR at Row:1:Column:${column + 1}\nunexpected token: '${word}'`;
+}
+
 function readQuery(soql: string): { error: [string, string] } | { fields: typeof KNOWN_FIELDS; limit?: number } {
     const m = SOQL.exec(soql);
-    if (!m) {
-        const word = /\bFROM\b/i.test(soql) ? soql.trim().split(/\s+/).slice(-1)[0] : 'EOF';
-        return { error: ['MALFORMED_QUERY', `unexpected token: '${word ?? 'EOF'}'`] };
-    }
+    if (!m) return { error: ['MALFORMED_QUERY', malformed(soql)] };
     const [, fieldList, object, , limit] = m;
     if (object!.toLowerCase() !== 'account') {
         return {
@@ -100,10 +105,15 @@ function readQuery(soql: string): { error: [string, string] } | { fields: typeof
     return { fields: fields as typeof KNOWN_FIELDS, limit: limit === undefined ? undefined : Number(limit) };
 }
 
-function query(org: Org) {
+function query(org: Org, realm: Realm) {
     return (req: Request, res: Response) => {
-        if (!org.bearer(req.get('authorization'))) {
+        const token = org.bearer(req.get('authorization'));
+        if (!token || ORG_IDS[token.realm] !== ORG_IDS[realm]) {
             return restError(res, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+        }
+        // A token granted without the `api` scope cannot use the REST API.
+        if (!token.scope.includes('api') && !token.scope.includes('full')) {
+            return restError(res, 401, 'INVALID_SESSION_ID', 'This session is not valid for use with the REST API');
         }
         const version = String(req.params.version);
         if (!API_VERSIONS.some((v) => `v${v.version}` === version)) {
@@ -130,6 +140,7 @@ export function restRoutes(org: Org, realm: Realm): Router {
         org.stats.versionLookups += 1;
         res.json(API_VERSIONS);
     });
-    router.get('/services/data/:version/query', query(org));
+    // The REST API lives on each org's My Domain (its instance_url), not on the generic login hosts.
+    if (INSTANCE_OF[realm] === realm) router.get('/services/data/:version/query', query(org, realm));
     return router;
 }

@@ -51,8 +51,9 @@ describe('after the login', () => {
     it('the result page shows instance URL, identity URL, issued_at as a date, scopes, token type, environment and host', async () => {
         const { html } = await loggedIn(stack, { sf_env: 'Sandbox' });
         const page = text(html);
-        assert.match(page, new RegExp(`Instance URL ${stack.sim.urls.sandbox}`));
-        assert.match(page, /Identity URL http:\/\/127\.0\.0\.1:\d+\/id\/00D1x000000SbxAEAS\/005/);
+        // As Salesforce does: the instance is the org's My Domain, the identity URL stays on the login host.
+        assert.match(page, new RegExp(`Instance URL ${stack.sim.urls.sandboxdomain}`));
+        assert.match(page, new RegExp(`Identity URL ${stack.sim.urls.sandbox}/id/00D1x000000SbxAEAS/005`));
         assert.match(page, /Issued at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
         assert.match(page, /Scopes api refresh_token web/);
         assert.match(page, /Token type Bearer/);
@@ -166,6 +167,23 @@ describe('after the login', () => {
         });
     }
 
+    it('a MALFORMED_QUERY message keeps its lines on the page: the query, the caret, then the position', async () => {
+        const { browser, url } = await loggedIn(stack);
+        await browser.post(`${url}/query`, { soql: 'SELECT Id FROM' });
+        const html = (await browser.request(url)).body;
+        const message = /<pre class="message">([^<]*)<\/pre>/.exec(html)?.[1];
+        assert.equal(
+            message,
+            'SELECT Id FROM\n          ^\nERROR at Row:1:Column:11\nunexpected token: &#39;FROM&#39;',
+        );
+    });
+
+    it('a token without the api scope gets INVALID_SESSION_ID "not valid for use with the REST API" on a query', async () => {
+        const { browser, url } = await loggedIn(stack, { sf_env: 'Production', scope: 'web refresh_token' });
+        await browser.post(`${url}/query`, { soql: 'SELECT Id FROM Account' });
+        assert.match(text((await browser.request(url)).body), /This session is not valid for use with the REST API/);
+    });
+
     it('a query with an access token Salesforce no longer accepts shows INVALID_SESSION_ID', async () => {
         const { browser, url, html } = await loggedIn(stack);
         await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, {
@@ -183,13 +201,10 @@ describe('after the login', () => {
         const curl = text(/<code id="curl-line">([^<]*)<\/code>/.exec(html)![1]!);
         assert.equal(
             curl,
-            `curl --get '${stack.sim.urls.production}/services/data/v68.0/query' --data-urlencode 'q=SELECT Id, Name FROM Account LIMIT 5' -H 'Authorization: Bearer ${token}'`,
+            `curl --get '${stack.sim.urls.mydomain}/services/data/v68.0/query' --data-urlencode 'q=SELECT Id, Name FROM Account LIMIT 5' -H 'Authorization: Bearer ${token}'`,
         );
         const env = /<code id="env-snippet">([^<]*)<\/code>/.exec(html)![1]!;
-        assert.equal(
-            env,
-            `SF_ACCESS_TOKEN=${token}\nSF_INSTANCE_URL=${stack.sim.urls.production}\nSF_API_VERSION=68.0`,
-        );
+        assert.equal(env, `SF_ACCESS_TOKEN=${token}\nSF_INSTANCE_URL=${stack.sim.urls.mydomain}\nSF_API_VERSION=68.0`);
     });
 
     for (const [name, headers] of [

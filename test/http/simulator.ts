@@ -18,7 +18,7 @@ describe('simulator', () => {
     after(() => sim.close());
     beforeEach(() => {
         sim.resetFaults();
-        sim.settings.codeTtlMs = 15 * 60_000;
+        Object.assign(sim.settings, { codeTtlMs: 15 * 60_000, rotateRefreshTokens: false, appInstalled: true });
     });
 
     function authorizeUrl(params: Record<string, string>, realm: 'production' | 'sandbox' = 'production'): string {
@@ -339,5 +339,112 @@ describe('simulator', () => {
             ).on('error', reject);
         });
         assert.equal(rebound, 421);
+    });
+
+    async function tokensFor(extra: Record<string, string> = {}) {
+        const res = await exchange(await code('production', extra));
+        assert.equal(res.status, 200);
+        return (await res.json()) as Record<string, string>;
+    }
+
+    function refresh(refreshToken: string) {
+        return token({
+            grant_type: 'refresh_token',
+            refresh_token: refreshToken,
+            client_id: CLIENT_ID,
+            client_secret: SECRET,
+        });
+    }
+
+    it('instance_url is the org My Domain, while id stays on the login host', async () => {
+        const body = await tokensFor();
+        assert.equal(body.instance_url, sim.urls.mydomain);
+        assert.ok(body.id!.startsWith(`${sim.urls.production}/id/`));
+    });
+
+    it('the REST API answers on the instance, not on the login host', async () => {
+        const body = await tokensFor();
+        const headers = { authorization: `Bearer ${body.access_token}` };
+        const onLogin = await fetch(`${sim.urls.production}/services/data/v66.0/query?q=SELECT+Id+FROM+Account`, {
+            headers,
+        });
+        assert.equal(onLogin.status, 404);
+        const onInstance = await fetch(`${body.instance_url}/services/data/v66.0/query?q=SELECT+Id+FROM+Account`, {
+            headers,
+        });
+        assert.equal(onInstance.status, 200);
+    });
+
+    it('a token granted without the api scope gets 401 INVALID_SESSION_ID "not valid for use with the REST API"', async () => {
+        const body = await tokensFor({ scope: 'web refresh_token' });
+        const res = await fetch(`${body.instance_url}/services/data/v66.0/query?q=SELECT+Id+FROM+Account`, {
+            headers: { authorization: `Bearer ${body.access_token}` },
+        });
+        assert.equal(res.status, 401);
+        assert.deepEqual(await res.json(), [
+            { message: 'This session is not valid for use with the REST API', errorCode: 'INVALID_SESSION_ID' },
+        ]);
+    });
+
+    it('offline_access alone grants a refresh token, as refresh_token does', async () => {
+        sim.settings.scopes = ['api', 'refresh_token', 'offline_access', 'web'];
+        try {
+            assert.ok((await tokensFor({ scope: 'api offline_access' })).refresh_token);
+            assert.equal((await tokensFor({ scope: 'api' })).refresh_token, undefined);
+        } finally {
+            sim.settings.scopes = ['api', 'refresh_token', 'web'];
+        }
+    });
+
+    it('with rotation, reusing a rotated-out refresh token revokes the whole family, the newest refresh token included', async () => {
+        sim.settings.rotateRefreshTokens = true;
+        const first = await tokensFor();
+        const rotated = (await (await refresh(first.refresh_token!)).json()) as Record<string, string>;
+        assert.ok(rotated.refresh_token && rotated.refresh_token !== first.refresh_token);
+        const reuse = await oauthError(await refresh(first.refresh_token!));
+        assert.equal(reuse.error, 'invalid_grant');
+        assert.equal((await oauthError(await refresh(rotated.refresh_token))).error, 'invalid_grant');
+        const res = await fetch(`${rotated.instance_url}/services/data/v66.0/query?q=SELECT+Id+FROM+Account`, {
+            headers: { authorization: `Bearer ${rotated.access_token}` },
+        });
+        assert.equal(res.status, 401);
+    });
+
+    it('two refreshes with the same token at the same moment: the second gets "token request is already being processed"', async () => {
+        const first = await tokensFor();
+        sim.settings.tokenDelayMs = 50;
+        const [a, b] = await Promise.all([refresh(first.refresh_token!), refresh(first.refresh_token!)]);
+        assert.deepEqual([a.status, b.status].sort(), [200, 400]);
+        const refused = a.status === 400 ? a : b;
+        assert.deepEqual(await refused.json(), {
+            error: 'invalid_grant',
+            error_description: 'token request is already being processed',
+        });
+    });
+
+    it('an External Client App not installed in the org answers app_not_found at token and refresh', async () => {
+        const first = await tokensFor();
+        sim.settings.appInstalled = false;
+        assert.deepEqual(await oauthError(await exchange(await code())), {
+            error: 'app_not_found',
+            error_description: 'External client app is not installed in this org',
+        });
+        assert.equal((await oauthError(await refresh(first.refresh_token!))).error, 'app_not_found');
+    });
+
+    it('a MALFORMED_QUERY message spans lines: the query, a caret under the column, then the position', async () => {
+        const body = await tokensFor();
+        const res = await fetch(
+            `${body.instance_url}/services/data/v66.0/query?q=${encodeURIComponent('SELECT Id FROM')}`,
+            {
+                headers: { authorization: `Bearer ${body.access_token}` },
+            },
+        );
+        const [error] = (await res.json()) as Array<{ message: string; errorCode: string }>;
+        assert.equal(error!.errorCode, 'MALFORMED_QUERY');
+        assert.equal(
+            error!.message,
+            "\nSELECT Id FROM\n          ^\nERROR at Row:1:Column:11\nunexpected token: 'FROM'",
+        );
     });
 });
