@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { AppError } from './errors.js';
 import { explain } from './fixes.js';
 import { errorTitle, REQUEST } from './messages.js';
+import { createPreflight } from './preflight.js';
 import { routes } from './routes/index.js';
 import { hostCheck } from './routes/middleware.js';
 import { createSalesforceClient, type SalesforceClient } from './salesforce/client.js';
@@ -135,7 +136,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     app.use(noStore);
     // Only the routes that read the browser's login cookie parse cookies.
     app.use(['/login', '/callback', '/result'], cookieParser());
-    app.use(routes({ config, store, salesforce }));
+    app.use(routes({ config, store, salesforce, preflight: createPreflight(config, salesforce) }));
     app.use((req, _res, next) => next(new AppError('not_found', REQUEST.notFound(safePath(req.path)))));
     app.use(errorPage(config, log));
     return app;

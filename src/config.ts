@@ -17,6 +17,8 @@ export interface Config {
     readonly authorizePath: string;
     readonly tokenPath: string;
     readonly httpTimeoutMs: number;
+    /** How long POST /login waits for Salesforce's verdict on the authorize request; 0 when PREFLIGHT=off. */
+    readonly preflightTimeoutMs: number;
     readonly apiVersion?: string;
     readonly scope?: string;
     readonly prompt?: string;
@@ -121,7 +123,9 @@ export function loadConfig(env: Env): Config {
 
     const clientId = value(env, 'CLIENT_ID');
     if (!clientId) {
-        problems.push('CLIENT_ID is missing: set it to the Consumer Key of your Connected App or External Client App');
+        problems.push(
+            'CLIENT_ID is missing: set it to the Consumer Key of your External Client App (or Connected App)',
+        );
     }
     const clientSecret = value(env, 'CLIENT_SECRET');
 
@@ -133,6 +137,10 @@ export function loadConfig(env: Env): Config {
     const authorizePath = path(env, 'AUTHORIZE_URL', '/services/oauth2/authorize', problems);
     const tokenPath = path(env, 'TOKEN_URL', '/services/oauth2/token', problems);
     const httpTimeoutMs = integer(env, 'HTTP_TIMEOUT_MS', 10000, 100, 600000, problems);
+    const preflight = value(env, 'PREFLIGHT')?.toLowerCase() ?? 'on';
+    if (preflight !== 'on' && preflight !== 'off') problems.push(`PREFLIGHT must be on or off (got "${preflight}")`);
+    const preflightTimeoutMs =
+        preflight === 'off' ? 0 : integer(env, 'PREFLIGHT_TIMEOUT_MS', 3000, 100, 60000, problems);
 
     let apiVersion = value(env, 'API_VERSION');
     if (apiVersion !== undefined) {
@@ -157,6 +165,7 @@ export function loadConfig(env: Env): Config {
         authorizePath,
         tokenPath,
         httpTimeoutMs,
+        preflightTimeoutMs,
         apiVersion,
         scope,
         prompt,

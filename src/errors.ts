@@ -23,6 +23,10 @@ export const ERROR_STATUS = {
     missing_code: 400,
     // The tab that answers the callback is not the tab that started the login (RFC 9700 §4.7, login CSRF)
     tab_mismatch: 400,
+    // Salesforce would stop this login on its own page (asked ahead, before the person is sent there)
+    refused_at_authorize: 400,
+    // What a person pasted from Salesforce's page, explained
+    explained: 200,
     // Too many logins are waiting for Salesforce; none young enough to evict
     busy: 503,
     // Calls from this app to Salesforce

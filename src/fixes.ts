@@ -22,13 +22,20 @@ interface Row {
     explain(ctx: FixContext): Fix;
 }
 
-const TAKES_TIME = 'Changes to a Connected App or External Client App can take up to 10 minutes to take effect.';
-const APP_SETTINGS = 'Setup → App Manager → your app → Edit (External Client Apps: Settings → OAuth Settings)';
-const POLICIES = 'Setup → App Manager → your app → Manage → Edit Policies (External Client Apps: Policies)';
+// External Client Apps are the self-service path since Spring '26, so their screens come first.
+const TAKES_TIME = 'Changes to an External Client App or Connected App can take up to 10 minutes to take effect.';
+const APP_SETTINGS =
+    'Setup → External Client App Manager → your app → Settings → OAuth Settings (Connected App: Setup → App Manager → your app → Edit)';
+const CONSUMER_DETAILS =
+    'Setup → External Client App Manager → your app → Settings → OAuth Settings → Consumer Key and Secret (Connected App: App Manager → your app → Manage Consumer Details)';
+const POLICIES =
+    'Setup → External Client App Manager → your app → Policies (Connected App: App Manager → your app → Manage → Edit Policies)';
+const PERMITTED =
+    'Setup → External Client App Manager → your app → Policies → App Policies → Select Profiles or Permission Sets (Connected App: App Manager → your app → Manage → Manage Profiles or Manage Permission Sets)';
 
 function realmHint(ctx: FixContext): string {
     const where = ctx.loginHost ? ` This login used ${ctx.loginHost}.` : '';
-    return `Pick the environment the org really is: Sandbox for a sandbox (test.salesforce.com), Production or Dev for a production or Developer Edition org (login.salesforce.com), Custom for its My Domain.${where}`;
+    return `Pick the environment the org really is: Sandbox for a sandbox or a scratch org (test.salesforce.com), Production or Dev for a production or Developer Edition org (login.salesforce.com), Custom for its My Domain.${where}`;
 }
 
 export const FIXES: readonly Row[] = [
@@ -48,7 +55,7 @@ export const FIXES: readonly Row[] = [
         explain: (ctx) => ({
             cause: 'Salesforce does not know this consumer key on this login host: it is mistyped, the app is brand new or just edited, or the app lives in another org.',
             steps: [
-                `Copy the Consumer Key from ${APP_SETTINGS} → Manage Consumer Details into CLIENT_ID in .env, then restart.`,
+                `Copy the Consumer Key from ${CONSUMER_DETAILS} into CLIENT_ID in .env, then restart.`,
                 TAKES_TIME,
                 realmHint(ctx),
             ],
@@ -70,7 +77,7 @@ export const FIXES: readonly Row[] = [
         explain: () => ({
             cause: 'The consumer secret is wrong or missing while the app requires one ("Require Secret for Web Server Flow").',
             steps: [
-                `Copy the Consumer Secret from ${APP_SETTINGS} → Manage Consumer Details into CLIENT_SECRET in .env, then restart.`,
+                `Copy the Consumer Secret from ${CONSUMER_DETAILS} into CLIENT_SECRET in .env, then restart.`,
                 'To use the app as a public client with PKCE and no secret, leave CLIENT_SECRET empty and untick "Require Secret for Web Server Flow" (and "Require Secret for Refresh Token Flow").',
                 TAKES_TIME,
             ],
@@ -107,9 +114,10 @@ export const FIXES: readonly Row[] = [
         error: 'invalid_grant',
         description: /expired access\/refresh token/i,
         explain: () => ({
-            cause: "The refresh token was revoked or expired under the app's Refresh Token Policy (or replaced by rotation).",
+            cause: "The refresh token was revoked or expired under the app's Refresh Token Policy, replaced by rotation, or revoked because the same user approved the app more than 5 times (a sixth login revokes the oldest refresh token).",
             steps: [
                 'Log in again to get a new refresh token.',
+                'With Refresh Token Rotation on, use only the newest refresh token: reusing an older one revokes them all.',
                 `To keep refresh tokens longer, set Refresh Token Policy in ${POLICIES} (for example "Refresh token is valid until revoked").`,
             ],
         }),
@@ -132,6 +140,17 @@ export const FIXES: readonly Row[] = [
             cause: 'The user has not approved this app, and it is not pre-authorized for them.',
             steps: [
                 `In ${POLICIES}, set Permitted Users to "Admin approved users are pre-authorized", then add the user's profile or permission set under Manage Profiles / Manage Permission Sets.`,
+            ],
+        }),
+    },
+    {
+        error: 'invalid_grant',
+        description: /already being processed/i,
+        explain: () => ({
+            cause: 'Salesforce refuses a second token request with the same code or refresh token while the first is being answered (a double click, a retry, or two tabs at once).',
+            steps: [
+                'Wait a moment: the first request usually succeeded. Reload the result page, or log in again.',
+                'In your own code, send one refresh at a time for each refresh token.',
             ],
         }),
     },
@@ -166,7 +185,7 @@ export const FIXES: readonly Row[] = [
         explain: () => ({
             cause: "The app admits only pre-authorized users, and this user's profile or permission set is not assigned to it.",
             steps: [
-                'Setup → App Manager → your app → Manage → Manage Profiles (or Manage Permission Sets) → add the user\'s profile, for example "Service API User".',
+                `${PERMITTED} → add the user's profile, for example "Service API User".`,
                 `Or in ${POLICIES} set Permitted Users to "All users may self-authorize".`,
                 TAKES_TIME,
             ],
@@ -176,9 +195,7 @@ export const FIXES: readonly Row[] = [
         error: 'invalid_app_access',
         explain: () => ({
             cause: 'The user is not admin approved to access this app.',
-            steps: [
-                "Setup → App Manager → your app → Manage → Manage Profiles (or Manage Permission Sets) → add the user's profile or permission set.",
-            ],
+            steps: [`${PERMITTED} → add the user's profile or permission set.`],
         }),
     },
     {
@@ -186,6 +203,25 @@ export const FIXES: readonly Row[] = [
         explain: () => ({
             cause: 'An administrator blocked this app in the org.',
             steps: ['Setup → Connected Apps OAuth Usage → find the app → Unblock.'],
+        }),
+    },
+    {
+        error: 'app_not_found',
+        explain: (ctx) => ({
+            cause: 'The External Client App is not installed in the org this login went to: it lives in another org, or its package was not installed here.',
+            steps: [
+                'Log in to the org that owns the app (check the environment or My Domain), or install the app in this org: Setup → External Client App Manager.',
+                realmHint(ctx),
+            ],
+        }),
+    },
+    {
+        error: 'login_host_refused',
+        explain: () => ({
+            cause: 'This org refuses logins through login.salesforce.com or test.salesforce.com ("Prevent login from https://login.salesforce.com" in Setup → My Domain), so only its My Domain works.',
+            steps: [
+                "Choose Custom and enter the org's My Domain, for example acme.my.salesforce.com or acme--dev.sandbox.my.salesforce.com (Setup → My Domain shows it).",
+            ],
         }),
     },
     {

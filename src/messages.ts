@@ -27,6 +27,11 @@ export const REQUEST = {
     callbackMethod: 'Salesforce returns to /callback with a GET.',
     actionMethod: 'Use the buttons on the result page.',
     notFound: (path: string) => `There is no page at ${path}.`,
+    refusedAtAuthorize: (host: string) =>
+        `Salesforce would stop this login on its own page at ${host}, so you were not sent there. Here is what it said and how to fix it.`,
+    explained: 'Salesforce showed this error. Here is what it means and how to fix it.',
+    nothingToExplain:
+        'No Salesforce error was found in what you pasted. Paste the address from the address bar (it contains error=…) or the text of the page.',
     duplicateCookie:
         "This request carries this app's cookie more than once, so it was refused. Clear the cookies for localhost and start again.",
     busy: 'Too many logins are waiting for Salesforce right now. Finish or close the others, or try again in a few minutes.',
@@ -126,6 +131,7 @@ export const SALESFORCE = {
 /** The error page's heading, by what kind of failure it is. */
 export function errorTitle(code: string, status: number): string {
     if (code === 'internal') return 'Something went wrong';
+    if (code === 'explained') return "What Salesforce's message means";
     if (status === 404) return 'Not found';
     if (status >= 500) return 'Salesforce call failed';
     return 'This did not work';

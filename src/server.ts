@@ -23,7 +23,7 @@ try {
     const bound = await bindLoopback(config.host, config.port);
     bound.serve(createApp(config));
     console.log(`sf-oauth-auth is running: open ${config.origin}`);
-    console.log(`Callback URL to register in your Connected App or External Client App: ${config.callbackUrl}`);
+    console.log(`Callback URL to register in your External Client App (or Connected App): ${config.callbackUrl}`);
     console.log(
         config.clientSecret
             ? 'Confidential client: CLIENT_SECRET is sent in the token request and verifies the response signature.'

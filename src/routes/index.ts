@@ -4,8 +4,9 @@ import type { Config } from '../config.js';
 import { REQUEST } from '../messages.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import type { Store } from '../store.js';
+import type { Preflight } from '../preflight.js';
 import { callback, tabClaim } from './callback.js';
-import { home, login } from './login.js';
+import { explainPasted, home, login } from './login.js';
 import { loginForm, methodNotAllowed, sameOriginOnly } from './middleware.js';
 import { resultRoutes } from './result.js';
 
@@ -13,6 +14,7 @@ export interface Deps {
     config: Config;
     store: Store;
     salesforce: SalesforceClient;
+    preflight: Preflight;
 }
 
 export function routes(deps: Deps): Router {
@@ -23,6 +25,7 @@ export function routes(deps: Deps): Router {
     router.get('/', home(deps));
     router.post('/login', sameOrigin, loginForm, login(deps));
     router.all('/login', methodNotAllowed(REQUEST.loginMethod));
+    router.post('/explain', sameOrigin, loginForm, explainPasted());
     router.get('/callback', callback(deps));
     router.all('/callback', methodNotAllowed(REQUEST.callbackMethod));
     router.post('/callback/tab', sameOrigin, loginForm, tabClaim(deps));

@@ -14,15 +14,32 @@ import {
 import { AppError } from '../errors.js';
 import { ENVIRONMENT_LABELS, REQUEST } from '../messages.js';
 import { buildAuthorizeUrl } from '../oauth/authorize.js';
+import { readSalesforceErrorText } from '../salesforce/authorize-page.js';
 import type { Deps } from './index.js';
 import { browserId, cookieName, formFields, RANDOM_ID } from './middleware.js';
 
-export function home({ config }: Deps): RequestHandler {
+export function home({ config, preflight }: Deps): RequestHandler {
     const defaults = { scope: config.scope ?? '', prompt: config.prompt ?? '' };
     const environments = ENVIRONMENTS.map((value) => ({ value, label: ENVIRONMENT_LABELS[value] }));
     // Each prompt alone, and the common pair "login consent".
     const prompts = [...PROMPTS, 'login consent'];
-    return (_req, res) => res.render('index', { defaults, environments, prompts });
+    return (_req, res) => {
+        // Asked ahead while the person reads the page, so that POST /login finds the verdict ready.
+        for (const baseUrl of [config.productionUrl, config.sandboxUrl]) {
+            void preflight({ baseUrl, scope: config.scope, prompt: config.prompt });
+        }
+        res.render('index', { defaults, environments, prompts });
+    };
+}
+
+/** POST /explain: what a person pasted from Salesforce's own error page or address bar, explained. */
+export function explainPasted(): RequestHandler {
+    return (req) => {
+        const pasted = formFields(req, ['pasted']).pasted ?? '';
+        const found = readSalesforceErrorText(pasted.slice(0, 20_000));
+        if (!found) throw new AppError('bad_request', REQUEST.nothingToExplain);
+        throw new AppError('explained', REQUEST.explained, { salesforce: found });
+    };
 }
 
 /** Where a login goes: the login host shown to the person, and the base URL that /authorize and /token use. */
@@ -50,9 +67,16 @@ function readLoginForm(deps: Deps, req: Request) {
 }
 
 export function login(deps: Deps): RequestHandler {
-    const { config, store } = deps;
-    return (req, res) => {
+    const { config, store, preflight } = deps;
+    return async (req, res) => {
         const form = readLoginForm(deps, req);
+        const refused = await preflight({ baseUrl: form.baseUrl, scope: form.scope, prompt: form.prompt });
+        if (refused) {
+            res.locals.loginHost = form.loginHost;
+            throw new AppError('refused_at_authorize', REQUEST.refusedAtAuthorize(form.loginHost), {
+                salesforce: refused,
+            });
+        }
         const browser = browserId(config, store, req) ?? randomToken();
         // RFC 6749 §10.12 and RFC 7636 §4.1: a fresh 256-bit state and verifier for every login.
         const state = randomToken();

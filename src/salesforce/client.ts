@@ -1,6 +1,7 @@
 // Every call this app makes to Salesforce, each one request through the transport and one pure parser.
 import type { Config } from '../config.js';
 import type { SalesforceError } from '../errors.js';
+import { readAuthorizeReply } from './authorize-page.js';
 import { parseApiVersions, parseIdentity, parseQueryResult, parseRevokeAnswer } from './rest-responses.js';
 import type { Identity, QueryOutcome } from './rest-responses.js';
 import { parseTokenResponse, type Exchanged, type TokenSet } from './token-response.js';
@@ -15,6 +16,8 @@ export interface SalesforceClient {
     identity(tokens: TokenSet): Promise<Identity>;
     latestApiVersion(tokens: TokenSet): Promise<string>;
     query(tokens: TokenSet, apiVersion: string, soql: string): Promise<QueryOutcome>;
+    /** Asks the authorize endpoint whether it would stop this login on its own page (no cookies, no redirects). */
+    preflight(authorizeUrl: URL, timeoutMs: number): Promise<SalesforceError | undefined>;
 }
 
 export function createSalesforceClient(
@@ -56,6 +59,10 @@ export function createSalesforceClient(
         async latestApiVersion(tokens) {
             const url = new URL('/services/data/', tokens.instanceUrl).href;
             return parseApiVersions(await send('GET', url, { bearer: tokens.accessToken }));
+        },
+
+        async preflight(authorizeUrl, timeoutMs) {
+            return readAuthorizeReply(await send('GET', authorizeUrl.href, { timeoutMs }));
         },
 
         async query(tokens, apiVersion, soql) {

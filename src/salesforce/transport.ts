@@ -12,6 +12,8 @@ import type { Reply } from './reply.js';
 export interface SendOptions {
     form?: Record<string, string | undefined>;
     bearer?: string;
+    /** A shorter limit than HTTP_TIMEOUT_MS for this call. */
+    timeoutMs?: number;
 }
 
 export type Send = (method: 'GET' | 'POST', url: string, options?: SendOptions) => Promise<Reply>;
@@ -49,7 +51,7 @@ export function createTransport(timeoutMs: number): Send {
         validateStatus: () => true,
         responseType: 'text',
         transformResponse: [(data: unknown) => data],
-        headers: { Accept: 'application/json' },
+        headers: { Accept: 'application/json, text/html;q=0.5' },
         proxy: false,
     });
 
@@ -59,7 +61,8 @@ export function createTransport(timeoutMs: number): Send {
         if (options.form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
         const timing = requestTiming.getStore();
         // One deadline per page: each call gets what is left of HTTP_TIMEOUT_MS, not a fresh allowance.
-        const allowed = Math.floor(Math.min(timeoutMs, timing?.remainingMs() ?? timeoutMs));
+        const limit = Math.min(timeoutMs, options.timeoutMs ?? timeoutMs);
+        const allowed = Math.floor(Math.min(limit, timing?.remainingMs() ?? limit));
         if (allowed <= 0) throw new AppError('timeout', SALESFORCE.timeout(new URL(url).host, timeoutMs));
         const finished = timing?.upstream();
         try {

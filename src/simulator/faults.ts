@@ -55,6 +55,8 @@ export interface Faults {
     tokenError?: { status: number; error: string; description: string };
     /** After "Log In", redirect to the callback with this error instead of a code. */
     authorizeError?: { error: string; description: string };
+    /** The authorize endpoint never answers (a slow or unreachable login host). */
+    authorizeHang: boolean;
     identityFault?: 'server_error' | 'hang';
     /** Holds every token answer this long before sending it, like a slow network. */
     tokenDelayMs: number;
@@ -66,6 +68,7 @@ export const NO_FAULTS: Faults = {
     tokenFault: undefined,
     tokenError: undefined,
     authorizeError: undefined,
+    authorizeHang: false,
     identityFault: undefined,
     tokenDelayMs: 0,
     accessTokenExtra: '',
@@ -85,21 +88,46 @@ export function serveTokenFault(faults: Faults, context: FaultContext): boolean 
 
 /**
  * What a person can make the simulated login do, from its login page, to see how the app explains each
- * failure. `authorize` errors come back on the callback; `token` errors answer the code exchange.
+ * failure. Only failures that can happen to this app after the login page are offered: `authorize` errors
+ * come back on the callback, `token` errors answer the code exchange. (A wrong Consumer Key or callback URL
+ * stops at Salesforce's own page before this one; the app catches those before it sends the person there.)
  */
-export const DEMO_OUTCOMES: Record<string, { via: 'authorize' | 'token'; error: string; description: string }> = {
-    not_admin_approved: {
+export interface DemoOutcome {
+    label: string;
+    via: 'authorize' | 'token';
+    error: string;
+    description: string;
+}
+
+export const DEMO_OUTCOMES: Record<string, DemoOutcome> = {
+    not_pre_authorized: {
+        label: 'The user is not pre-authorized for this app',
         via: 'authorize',
         error: 'OAUTH_APP_ACCESS_DENIED',
         description: 'user is not admin approved to access this app',
     },
-    app_blocked: { via: 'authorize', error: 'OAUTH_APP_BLOCKED', description: 'this app is blocked by admin' },
-    inactive_user: { via: 'authorize', error: 'inactive_user', description: 'inactive user' },
-    redirect_uri_mismatch: {
-        via: 'token',
-        error: 'redirect_uri_mismatch',
-        description: 'redirect_uri must match configuration',
+    app_blocked: {
+        label: 'An administrator blocked the app',
+        via: 'authorize',
+        error: 'OAUTH_APP_BLOCKED',
+        description: 'this app is blocked by admin',
     },
-    wrong_secret: { via: 'token', error: 'invalid_client', description: 'invalid client credentials' },
-    wrong_realm: { via: 'token', error: 'invalid_grant', description: 'authentication failure' },
+    inactive_user: {
+        label: 'The user is inactive or frozen',
+        via: 'authorize',
+        error: 'inactive_user',
+        description: 'inactive user',
+    },
+    wrong_secret: {
+        label: 'The Consumer Secret in .env is wrong',
+        via: 'token',
+        error: 'invalid_client',
+        description: 'invalid client credentials',
+    },
+    app_not_installed: {
+        label: 'The External Client App is not installed in this org',
+        via: 'token',
+        error: 'app_not_found',
+        description: 'External client app is not installed in this org',
+    },
 };

@@ -45,6 +45,8 @@ function authorizeRedirectError(org: Org, q: Query): string | undefined {
 
 function authorize(org: Org, realm: Realm) {
     return (req: Request, res: Response) => {
+        org.stats.authorizeRequests += 1;
+        if (org.settings.authorizeHang) return;
         const q = req.query as Query;
         const { settings } = org;
         if (!knownClient(org, q.client_id)) return plainError(res, 'invalid_client_id', 'client identifier invalid');

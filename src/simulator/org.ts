@@ -28,6 +28,7 @@ export interface AppSettings {
 export type SimulatorSettings = AppSettings & Faults;
 
 export interface SimulatorStats {
+    authorizeRequests: number;
     tokenRequests: number;
     codeExchanges: number;
     revokes: number;
@@ -79,6 +80,7 @@ export interface IssuedToken {
 export class Org {
     readonly settings: SimulatorSettings;
     readonly stats: SimulatorStats = {
+        authorizeRequests: 0,
         tokenRequests: 0,
         codeExchanges: 0,
         revokes: 0,

@@ -38,10 +38,7 @@ const REALM_NAMES: Record<Realm, string> = {
 
 function outcomeOptions(): string {
     return Object.entries(DEMO_OUTCOMES)
-        .map(
-            ([key, o]) =>
-                `<option value="${key}">${o.via === 'authorize' ? 'Login' : 'Token exchange'} fails: ${escapeHtml(o.error)}</option>`,
-        )
+        .map(([key, o]) => `<option value="${key}">${escapeHtml(o.label)}</option>`)
         .join('');
 }
 

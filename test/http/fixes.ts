@@ -6,7 +6,7 @@ import { explain, FIXES } from '../../src/fixes.js';
 import { DEMO_OUTCOMES } from '../../src/simulator/index.js';
 import { assertSafeHeaders, Browser, fullLogin, startLogin, startStack, text, type Stack } from '../support/stack.js';
 
-type Via = 'callback' | 'token';
+type Via = 'callback' | 'token' | 'paste';
 // [how Salesforce delivers it, error, error_description, something the fix must say]
 const SAMPLES: Array<[Via, string, string, RegExp]> = [
     [
@@ -24,12 +24,19 @@ const SAMPLES: Array<[Via, string, string, RegExp]> = [
     ],
     ['token', 'invalid_client', 'invalid client credentials', /Consumer Secret .* into CLIENT_SECRET/],
     ['token', 'invalid_grant', 'expired authorization code', /within 15 minutes/],
-    ['token', 'invalid_grant', 'authentication failure', /Sandbox for a sandbox \(test\.salesforce\.com\)/],
+    [
+        'token',
+        'invalid_grant',
+        'authentication failure',
+        /Sandbox for a sandbox or a scratch org \(test\.salesforce\.com\)/,
+    ],
     ['token', 'invalid_grant', 'invalid code verifier', /each login has its own verifier/],
     ['token', 'invalid_grant', 'expired access/refresh token', /Refresh Token Policy/],
     ['token', 'invalid_grant', 'IP restricted or invalid login hours', /Login IP Ranges and Login Hours/],
     ['token', 'invalid_grant', "user hasn't approved this consumer", /Admin approved users are pre-authorized/],
     ['token', 'invalid_grant', 'something new', /Start the login again/],
+    ['token', 'invalid_grant', 'token request is already being processed', /one refresh at a time/],
+    ['token', 'app_not_found', 'External client app is not installed in this org', /install the app in this org/],
     ['callback', 'invalid_request', 'missing required code challenge', /always sends an S256 code_challenge/],
     ['callback', 'invalid_request', 'must use HTTP GET', /start with https:\/\//],
     [
@@ -60,6 +67,8 @@ const SAMPLES: Array<[Via, string, string, RegExp]> = [
     ['callback', 'inactive_org', 'inactive organization', /Log in to the org in a browser/],
     ['callback', 'rate_limit_exceeded', 'number of logins exceeded', /Wait an hour/],
     ['callback', 'immediate_unsuccessful', 'immediate unsuccessful', /without immediate login/],
+    ['token', 'app_not_found', 'External client app is not installed in this org', /External Client App Manager/],
+    ['paste', 'login_host_refused', '', /Choose Custom and enter the org's My Domain/],
     [
         'callback',
         'OAUTH_APPROVAL_ERROR_GENERIC',
@@ -77,6 +86,17 @@ describe('errors that explain themselves', () => {
     beforeEach(() => stack.sim.resetFaults());
 
     async function errorPage(via: Via, error: string, description: string) {
+        if (via === 'paste') {
+            // Salesforce's own page for an org that refuses the generic login hosts.
+            const pasted =
+                error === 'login_host_refused'
+                    ? 'Prevent login from https://login.salesforce.com is enabled for this org.'
+                    : `https://example/?error=${error}&error_description=${encodeURIComponent(description)}`;
+            const reply = await new Browser().post(`${stack.origin}/explain`, { pasted });
+            assert.equal(reply.status, 200);
+            assertSafeHeaders(reply);
+            return text(reply.body);
+        }
         if (via === 'callback') stack.sim.settings.authorizeError = { error, description };
         else stack.sim.settings.tokenError = { status: 400, error, description };
         const steps = await fullLogin(stack, new Browser());
@@ -88,7 +108,10 @@ describe('errors that explain themselves', () => {
     for (const [via, error, description, expected] of SAMPLES) {
         it(`${error} / "${description}" (via the ${via}) shows the code, the description, the cause and the fix`, async () => {
             const page = await errorPage(via, error, description);
-            const fix = explain({ error, description }, { callbackUrl: stack.config.callbackUrl })!;
+            const fix = explain(
+                { error, description: description || undefined },
+                { callbackUrl: stack.config.callbackUrl },
+            )!;
             assert.ok(fix, 'the table has a row for it');
             assert.ok(page.includes(`error ${error}`), 'shows the code');
             assert.ok(page.includes(description), 'shows the description');

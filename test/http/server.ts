@@ -95,7 +95,9 @@ describe('npm start', () => {
         assert.match(out, new RegExp(`open http://localhost:${port}\\n`));
         assert.match(
             out,
-            new RegExp(`register in your Connected App or External Client App: http://localhost:${port}/callback`),
+            new RegExp(
+                `register in your External Client App \\(or Connected App\\): http://localhost:${port}/callback`,
+            ),
         );
         assert.match(out, /Public client: no CLIENT_SECRET/);
     });

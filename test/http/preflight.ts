@@ -1,0 +1,115 @@
+// Errors that Salesforce shows on its own page and never sends back (a wrong Consumer Key, an unregistered
+// callback URL, a scope the app does not allow): POST /login asks the authorize endpoint first and explains
+// them at once, and never blocks a login on a doubt.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assertSafeHeaders, Browser, fullLogin, startStack, text } from '../support/stack.js';
+
+describe('asking Salesforce before sending the person there', () => {
+    it('a Consumer Key Salesforce does not know is explained on POST /login, with no redirect', async (t) => {
+        const stack = await startStack(t, { sim: { clientId: 'another-app' } });
+        const reply = await new Browser().post(`${stack.origin}/login`, { sf_env: 'Production' });
+        assert.equal(reply.status, 400);
+        assert.equal(reply.location, undefined);
+        assertSafeHeaders(reply);
+        const page = text(reply.body);
+        assert.match(page, /Salesforce would stop this login on its own page/);
+        assert.match(page, /error invalid_client_id/);
+        assert.match(page, /Consumer Key .* into CLIENT_ID/);
+    });
+
+    it('a callback URL that is not registered names the exact URL to register', async (t) => {
+        const stack = await startStack(t);
+        stack.sim.settings.callbackUrls = ['http://localhost:1/callback'];
+        const reply = await new Browser().post(`${stack.origin}/login`, { sf_env: 'Sandbox' });
+        assert.equal(reply.status, 400);
+        const page = text(reply.body);
+        assert.match(page, /error redirect_uri_mismatch/);
+        assert.match(page, /redirect_uri must match configuration/);
+        assert.ok(page.includes(`set Callback URL to exactly ${stack.config.callbackUrl}`));
+    });
+
+    it("a scope the app does not allow is read from Salesforce's OAUTH_APPROVAL_ERROR_GENERIC page", async (t) => {
+        const stack = await startStack(t);
+        const reply = await new Browser().post(`${stack.origin}/login`, {
+            sf_env: 'Production',
+            scope: 'api chatter_api',
+        });
+        assert.equal(reply.status, 400);
+        assert.match(text(reply.body), /error invalid_scope .*the requested scope is not allowed/);
+        assert.match(text(reply.body), /Selected OAuth Scopes/);
+    });
+
+    it('a burst of logins asks Salesforce once, and the wait shows in Server-Timing', async (t) => {
+        const stack = await startStack(t);
+        stack.sim.settings.callbackUrls = ['http://localhost:1/callback'];
+        const replies = await Promise.all(
+            Array.from({ length: 20 }, () => new Browser().post(`${stack.origin}/login`, { sf_env: 'Sandbox' })),
+        );
+        assert.ok(replies.every((r) => r.status === 400));
+        assert.equal(stack.sim.stats.authorizeRequests, 1);
+        assert.match(replies[0]!.headers.get('server-timing') ?? '', /salesforce;dur=\d/);
+    });
+
+    it('when the authorize endpoint does not answer in time, the person is sent on as usual', async (t) => {
+        const stack = await startStack(t, { env: { PREFLIGHT_TIMEOUT_MS: '100' }, sim: { authorizeHang: true } });
+        const reply = await new Browser().post(`${stack.origin}/login`, { sf_env: 'Production' });
+        assert.equal(reply.status, 302);
+        assert.ok(reply.location!.startsWith(`${stack.sim.urls.production}/services/oauth2/authorize?`));
+    });
+
+    it('with PREFLIGHT=off nothing is asked ahead and the login goes to Salesforce as before', async (t) => {
+        const stack = await startStack(t, { env: { PREFLIGHT: 'off' } });
+        stack.sim.settings.callbackUrls = ['http://localhost:1/callback'];
+        const reply = await new Browser().post(`${stack.origin}/login`, { sf_env: 'Production' });
+        assert.equal(reply.status, 302);
+        assert.equal(stack.sim.stats.authorizeRequests, 0);
+    });
+
+    it('a login that Salesforce accepts completes, with the verdict asked while the first page was shown', async (t) => {
+        const stack = await startStack(t);
+        const b = new Browser();
+        await b.request(`${stack.origin}/`);
+        const steps = await fullLogin(stack, b);
+        assert.equal(steps.result?.status, 200);
+        // GET / asked for production and sandbox; POST /login reused the answer; the browser asked once.
+        assert.equal(stack.sim.stats.authorizeRequests, 3);
+    });
+});
+
+describe('Paste what Salesforce showed you', () => {
+    const pastes: Array<[string, string, RegExp]> = [
+        [
+            'the plain-text page',
+            'error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration',
+            /error redirect_uri_mismatch .*redirect_uri must match configuration/,
+        ],
+        [
+            'a whole callback address',
+            'http://localhost:7777/callback?error=access_denied&error_description=end-user+denied+authorization&state=x',
+            /error access_denied .*end-user denied authorization/,
+        ],
+        [
+            'the HTML of the generic approval-error page',
+            '<p>OAUTH_APPROVAL_ERROR_GENERIC : An unexpected error</p><p>error=invalid_client&amp;error_description=app+must+be+installed+into+org</p>',
+            /error invalid_client .*app must be installed into org/,
+        ],
+        ['the External Client App page', 'OAUTH_EC_APP_NOT_FOUND', /error OAUTH_EC_APP_NOT_FOUND/],
+    ];
+    for (const [what, pasted, expected] of pastes) {
+        it(`${what} is decoded into the error, its cause and its fix`, async (t) => {
+            const stack = await startStack(t);
+            const reply = await new Browser().post(`${stack.origin}/explain`, { pasted });
+            assert.equal(reply.status, 200);
+            assert.match(text(reply.body), expected);
+            assert.match(text(reply.body), /Likely cause/);
+        });
+    }
+
+    it('text without a Salesforce error gets a 400 that says what to paste', async (t) => {
+        const stack = await startStack(t);
+        const reply = await new Browser().post(`${stack.origin}/explain`, { pasted: 'hello' });
+        assert.equal(reply.status, 400);
+        assert.match(text(reply.body), /No Salesforce error was found/);
+    });
+});
