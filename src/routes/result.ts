@@ -63,12 +63,28 @@ function serialised(result: LoginResult, run: () => Promise<string | void>): Pro
     return mine;
 }
 
-function runAction(action: Action): RequestHandler {
+/**
+ * One refresh at a time per result: a double click, a second tab or a retry joins the refresh in flight and
+ * shows its outcome, so Salesforce gets one token request (a second one with the same refresh token would
+ * be refused as "already being processed", and with rotation would spend the token twice).
+ */
+const refreshing = new WeakMap<LoginResult, Promise<string | void>>();
+
+function joined(result: LoginResult, run: () => Promise<string | void>): Promise<string | void> {
+    const inFlight = refreshing.get(result);
+    if (inFlight) return inFlight;
+    const mine = serialised(result, run).finally(() => refreshing.delete(result));
+    refreshing.set(result, mine);
+    return mine;
+}
+
+function runAction(action: Action, options: { join?: boolean } = {}): RequestHandler {
     return async (req, res) => {
         const result = res.locals.result as LoginResult;
         res.locals.loginHost = result.loginHost;
         const fields = formFields(req, ['soql']);
-        const anchor = (await serialised(result, () => action(result, fields))) ?? '';
+        const run = () => action(result, fields);
+        const anchor = (await (options.join ? joined(result, run) : serialised(result, run))) ?? '';
         res.redirect(303, `/result/${result.id}${anchor}`);
     };
 }
@@ -95,7 +111,7 @@ export function resultRoutes(deps: Deps, sameOrigin: RequestHandler): Router {
     });
 
     router.get('/:id', showResult(deps));
-    router.post('/:id/refresh', sameOrigin, actionForm, runAction(refresh(deps)));
+    router.post('/:id/refresh', sameOrigin, actionForm, runAction(refresh(deps), { join: true }));
     router.post('/:id/revoke', sameOrigin, actionForm, runAction(revoke(deps)));
     router.post('/:id/query', sameOrigin, actionForm, runAction(query(deps)));
     // A regular expression, not `:id`, so that the loader does not run for a wrong method.

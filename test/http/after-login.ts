@@ -340,6 +340,24 @@ describe('after the login, with .env defaults', () => {
 });
 
 describe('actions on one result, racing', () => {
+    it('a double click on Refresh sends one token request, and with rotation the newest refresh token is kept', async (t) => {
+        const stack = await startStack(t, { sim: { tokenDelayMs: 100, rotateRefreshTokens: true } });
+        const { browser, url, html } = await loggedIn(stack);
+        const before = stack.sim.stats.tokenRequests;
+        const clicks = await Promise.all([1, 2, 3].map(() => browser.post(`${url}/refresh`, {})));
+        assert.deepEqual(
+            clicks.map((c) => c.status),
+            [303, 303, 303],
+        );
+        assert.equal(stack.sim.stats.tokenRequests, before + 1);
+        const page = (await browser.request(url)).body;
+        const newest = refreshTokenOf(page)!;
+        assert.notEqual(newest, refreshTokenOf(html));
+        // The kept token is the live one: a second refresh with it succeeds.
+        assert.equal((await browser.post(`${url}/refresh`, {})).status, 303);
+        assert.notEqual(refreshTokenOf((await browser.request(url)).body), newest);
+    });
+
     it('a Revoke pressed while a Refresh still waits for Salesforce wins: the tokens stay revoked and a query is refused', async (t) => {
         // The refresh's answer is held until the revoke has finished (when actions overlap), or for at most
         // 300 ms (when the revoke is made to wait for the refresh).
