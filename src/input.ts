@@ -1,7 +1,7 @@
 // Validation of what a person types into the login form (and the matching .env defaults).
 // Each function returns the clean value or throws an AppError with a message fit for the page.
 import { AppError } from './errors.js';
-import { hasSuffix, isIpAddress, LOOKALIKE_SUFFIXES, MY_DOMAIN_SUFFIXES } from './salesforce/hosts.js';
+import { hasSuffix, isIpAddress, LOOKALIKE_SUFFIXES, MY_DOMAIN_SUFFIXES, SITE_SUFFIXES } from './salesforce/hosts.js';
 
 export const ENVIRONMENTS = ['Production', 'Sandbox', 'Dev', 'Custom'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -31,7 +31,32 @@ function notMyDomain(detail: string): AppError {
     );
 }
 
-/** Accepts `acme.my.salesforce.com` or `https://acme.my.salesforce.com/`; returns the lowercased host. */
+/**
+ * Experience Cloud sites keep their OAuth endpoints under the site's path (Salesforce help, "OAuth
+ * Endpoints": `https://acme.my.site.com/partners/services/oauth2/authorize`), so a site host may carry one.
+ */
+const SITE_PATH = /^(?:\/[a-z0-9_-]{1,80}){1,3}$/;
+
+function isSiteHost(host: string): boolean {
+    return SITE_SUFFIXES.some((s) => hasSuffix(host, s));
+}
+
+/** Splits `host/path` into the host and a site path, refusing a path anywhere but on a site host. */
+function splitSitePath(address: string): { host: string; path: string } {
+    const slash = address.indexOf('/');
+    if (slash === -1) return { host: address, path: '' };
+    const host = address.slice(0, slash);
+    const path = address.slice(slash).replace(/\/$/, '');
+    if (path === '' || (isSiteHost(host) && SITE_PATH.test(path))) return { host, path };
+    throw notMyDomain(
+        'enter the host only, without a path, query or fragment (only an Experience Cloud site has a path).',
+    );
+}
+
+/**
+ * Accepts `acme.my.salesforce.com`, `https://acme.my.salesforce.com/` or an Experience Cloud site such as
+ * `acme.my.site.com/partners`; returns the lowercased host, followed by the site's path if it has one.
+ */
 export function parseMyDomain(raw: string | undefined): string {
     const input = (raw ?? '').trim();
     if (input === '') {
@@ -51,7 +76,9 @@ export function parseMyDomain(raw: string | undefined): string {
     }
 
     if (host.includes('@') || host.includes('\\')) throw notMyDomain('it must not contain "@" or "\\".');
-    if (/[/?#]/.test(host)) throw notMyDomain('enter the host only, without a path, query or fragment.');
+    if (/[?#]/.test(host)) throw notMyDomain('enter the host only, without a path, query or fragment.');
+    const { path } = splitSitePath(host);
+    host = host.slice(0, host.length - path.length).replace(/\/$/, '');
     if (host.includes(':') || host.startsWith('[')) throw notMyDomain('enter the host without a port.');
     if (isIpAddress(host)) throw notMyDomain('IP addresses are not login hosts.');
     if (host === 'localhost' || host.endsWith('.localhost')) throw notMyDomain('localhost is not a login host.');
@@ -77,10 +104,10 @@ export function parseMyDomain(raw: string | undefined): string {
         );
     }
     // The suffix must end the host and have a label before it, so `acme.my.salesforce.com.evil.com` fails.
-    if (!MY_DOMAIN_SUFFIXES.some((s) => hasSuffix(host, s))) {
+    if (!MY_DOMAIN_SUFFIXES.some((s) => hasSuffix(host, s)) && !isSiteHost(host)) {
         throw notMyDomain(`${host} does not end in ${MY_DOMAIN_SUFFIXES.join(', ')}.`);
     }
-    return host;
+    return host + path;
 }
 
 // RFC 6749 §3.3 scope-token characters; Salesforce's own scopes are lowercase words with underscores.

@@ -12,8 +12,13 @@ export interface AuthorizeRequest {
     loginHint?: string;
 }
 
+/** An endpoint under a base URL that may carry a path (an Experience Cloud site keeps its endpoints there). */
+export function endpointUrl(baseUrl: string, path: string): URL {
+    return new URL(baseUrl.replace(/\/+$/, '') + path);
+}
+
 export function buildAuthorizeUrl(request: AuthorizeRequest): URL {
-    const url = new URL(request.authorizePath, request.baseUrl);
+    const url = endpointUrl(request.baseUrl, request.authorizePath);
     const params: Array<[string, string | undefined]> = [
         ['response_type', 'code'],
         ['client_id', request.clientId],

@@ -45,8 +45,11 @@ export function explainPasted(): RequestHandler {
 /** Where a login goes: the login host shown to the person, and the base URL that /authorize and /token use. */
 function loginTarget({ config }: Deps, environment: Environment, myDomain: string | undefined) {
     if (environment === 'Custom') {
-        const host = parseMyDomain(myDomain);
-        return { loginHost: host, baseUrl: config.simulation?.myDomainUrl ?? `https://${host}` };
+        // `acme.my.salesforce.com`, or a site with its path: `acme.my.site.com/partners`.
+        const address = parseMyDomain(myDomain);
+        const path = address.slice(address.indexOf('/') === -1 ? address.length : address.indexOf('/'));
+        const simulated = config.simulation && `${config.simulation.myDomainUrl}${path}`;
+        return { loginHost: address, baseUrl: simulated ?? `https://${address}` };
     }
     const baseUrl = environment === 'Sandbox' ? config.sandboxUrl : config.productionUrl;
     return { loginHost: new URL(baseUrl).host, baseUrl };

@@ -1,6 +1,7 @@
 // Every call this app makes to Salesforce, each one request through the transport and one pure parser.
 import type { Config } from '../config.js';
 import type { SalesforceError } from '../errors.js';
+import { endpointUrl } from '../oauth/authorize.js';
 import { readAuthorizeReply } from './authorize-page.js';
 import { parseApiVersions, parseIdentity, parseQueryResult, parseRevokeAnswer } from './rest-responses.js';
 import type { Identity, QueryOutcome } from './rest-responses.js';
@@ -24,7 +25,7 @@ export function createSalesforceClient(
     config: Config,
     send: Send = createTransport(config.httpTimeoutMs),
 ): SalesforceClient {
-    const tokenUrl = (baseUrl: string) => new URL(config.tokenPath, baseUrl).href;
+    const tokenUrl = (baseUrl: string) => endpointUrl(baseUrl, config.tokenPath).href;
     const clientAuth = { client_id: config.clientId, client_secret: config.clientSecret };
 
     return {
@@ -48,7 +49,7 @@ export function createSalesforceClient(
         },
 
         async revoke(baseUrl, token) {
-            const reply = await send('POST', new URL('/services/oauth2/revoke', baseUrl).href, { form: { token } });
+            const reply = await send('POST', endpointUrl(baseUrl, '/services/oauth2/revoke').href, { form: { token } });
             return parseRevokeAnswer(reply);
         },
 

@@ -36,6 +36,9 @@ export const MY_DOMAIN_SUFFIXES = [
     '.my.sfcrmproducts.cn',
 ] as const;
 
+/** Experience Cloud site hosts: enhanced (`acme.my.site.com`) and the older `*.force.com` site forms. */
+export const SITE_SUFFIXES = ['.my.site.com', '.force.com'] as const;
+
 /** Hosts people copy from the browser's address bar that serve pages, not logins, and the login host to use. */
 export const LOOKALIKE_SUFFIXES: ReadonlyArray<readonly [lookalike: string, login: string]> = [
     ['.lightning.force.com', '.my.salesforce.com'],

@@ -14,6 +14,9 @@ export interface TokenSet {
     readonly issuedAt?: string;
     readonly scope?: string;
     readonly tokenType: string;
+    /** For an Experience Cloud user: the site the token belongs to (Salesforce help, "OAuth 2.0 Web Server Flow"). */
+    readonly communityUrl?: string;
+    readonly communityId?: string;
 }
 
 export interface Exchanged {
@@ -69,6 +72,14 @@ function checkSignature(body: Json, id: string, context: TokenContext, what: str
     return true;
 }
 
+/** `sfdc_community_url` and `sfdc_community_id`, kept only when the URL is a trusted Salesforce address. */
+function community(body: Json, baseUrl: string): Pick<TokenSet, 'communityUrl' | 'communityId'> {
+    const url = optionalString(body, 'sfdc_community_url');
+    const id = optionalString(body, 'sfdc_community_id');
+    if (!isTrustedUrl(url, baseUrl)) return {};
+    return { communityUrl: new URL(url).href, communityId: id && /^[A-Za-z0-9]{15,18}$/.test(id) ? id : undefined };
+}
+
 export function parseTokenResponse(reply: Reply, context: TokenContext): Exchanged {
     const { previous, baseUrl } = context;
     const what = previous ? 'refresh' : 'code exchange';
@@ -108,6 +119,7 @@ export function parseTokenResponse(reply: Reply, context: TokenContext): Exchang
         issuedAt: optionalString(body, 'issued_at'),
         scope: optionalString(body, 'scope') ?? previous?.scope,
         tokenType,
+        ...community(body, baseUrl),
     };
     return { tokens, signatureVerified };
 }

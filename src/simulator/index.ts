@@ -46,6 +46,8 @@ function realmApp(org: Org, realm: Realm) {
     app.set('query parser', 'simple');
     app.get('/', (_req, res) => res.send(homePage(realm)));
     app.use(oauthRoutes(org, realm));
+    // Experience Cloud sites serve the same endpoints under the site's path.
+    app.use('/:site', oauthRoutes(org, realm));
     app.use(restRoutes(org, realm));
     app.all('/redirect-trap', (_req, res) => {
         org.stats.redirectTrapHits += 1;

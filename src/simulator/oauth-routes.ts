@@ -65,6 +65,7 @@ function authorize(org: Org, realm: Realm) {
         const id = randomText(16, 'hex');
         org.authorizeRequests.set(id, {
             realm,
+            site: typeof req.params.site === 'string' ? req.params.site : undefined,
             clientId: q.client_id,
             redirectUri: q.redirect_uri,
             state: q.state,
@@ -97,6 +98,7 @@ function decision(org: Org, realm: Realm) {
         const code = `aPrx${randomText(43, 'base64')}`;
         org.codes.set(code, {
             realm,
+            site: request.site,
             clientId: request.clientId,
             redirectUri: request.redirectUri,
             challenge: request.challenge,
@@ -190,7 +192,7 @@ function codeGrant(org: Org, realm: Realm, form: Form, req: Request, res: Respon
     const codeValue = field(form, 'code')!;
     const code = org.codes.get(codeValue)!;
     const body = () => {
-        const minted = org.mint(realm, code.username, code.scope, signingSecret(org, form));
+        const minted = org.mint(realm, code.username, code.scope, signingSecret(org, form), undefined, code.site);
         org.stats.tokenForCode.set(codeValue, minted.access_token!);
         return minted;
     };
@@ -201,6 +203,7 @@ function codeGrant(org: Org, realm: Realm, form: Form, req: Request, res: Respon
 function token(org: Org, realm: Realm) {
     return async (req: Request, res: Response) => {
         org.stats.tokenRequests += 1;
+        org.stats.lastTokenPath = req.originalUrl;
         const form = req.body as Form;
         const grant = field(form, 'refresh_token') ?? field(form, 'code') ?? '';
         // Salesforce (Summer '24, "Simultaneous Token Requests Are Blocked"): a second request with the
@@ -234,7 +237,7 @@ function revoke(org: Org) {
 }
 
 export function oauthRoutes(org: Org, realm: Realm): Router {
-    const router = express.Router();
+    const router = express.Router({ mergeParams: true });
     const form = express.urlencoded({ extended: false, limit: '64kb' });
     router.get('/services/oauth2/authorize', authorize(org, realm));
     router.post('/services/oauth2/authorize/decision', form, decision(org, realm));

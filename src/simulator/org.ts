@@ -39,10 +39,14 @@ export interface SimulatorStats {
     /** The last token request's form, with secrets replaced by "present". */
     lastTokenForm?: Record<string, string>;
     lastTokenRealm?: Realm;
+    /** The path the last token request was posted to (a site's path included). */
+    lastTokenPath?: string;
 }
 
 export interface PendingAuthorize {
     realm: Realm;
+    /** The Experience Cloud site path the login went through, if any. */
+    site?: string;
     clientId: string;
     redirectUri: string;
     state?: string;
@@ -52,6 +56,7 @@ export interface PendingAuthorize {
 
 export interface IssuedCode {
     realm: Realm;
+    site?: string;
     clientId: string;
     redirectUri: string;
     challenge?: string;
@@ -137,7 +142,7 @@ export class Org {
      * A token response as Salesforce's web server and refresh flows send it; `previous` is the refresh token
      * used. `secret` signs it (the app's consumer secret, or the one presented in `acceptAnyClient` mode).
      */
-    mint(realm: Realm, username: string, scope: string[], secret: string, previous?: string) {
+    mint(realm: Realm, username: string, scope: string[], secret: string, previous?: string, site?: string) {
         const org = ORG_IDS[realm];
         const family = previous ? (this.tokens.get(previous)?.family ?? randomText(8)) : randomText(8);
         const accessToken = `${org.slice(0, 15)}!AR${randomText(48)}${this.settings.accessTokenExtra}`;
@@ -156,6 +161,10 @@ export class Org {
             issued_at: issuedAt,
         };
         if (refreshToken) body.refresh_token = refreshToken;
+        if (site) {
+            body.sfdc_community_url = `${this.urls[realm]}/${site}`;
+            body.sfdc_community_id = '0DB5g000000SimAAA';
+        }
         return body;
     }
 }

@@ -339,6 +339,33 @@ describe('after the login, with .env defaults', () => {
     });
 });
 
+describe('Experience Cloud sites', () => {
+    it('Custom with acme.my.site.com/partners sends authorize, token and revoke under the site path and shows the site', async (t) => {
+        const stack = await startStack(t);
+        const b = new Browser();
+        const steps = await fullLogin(stack, b, { sf_env: 'Custom', my_domain: 'https://acme.my.site.com/partners/' });
+        assert.equal(steps.authorizeUrl.pathname, '/partners/services/oauth2/authorize');
+        assert.equal(stack.sim.stats.lastTokenPath, '/partners/services/oauth2/token');
+        assert.equal(steps.result?.status, 200);
+        const page = text(steps.result!.body);
+        assert.match(page, new RegExp(`Experience Cloud site ${stack.sim.urls.mydomain}/partners · 0DB5g000000SimAAA`));
+        assert.match(page, /Environment Custom · acme\.my\.site\.com\/partners/);
+        const revoked = await b.post(`${steps.resultUrl}/revoke`, {});
+        assert.equal(revoked.status, 303);
+        assert.match(text((await b.request(steps.resultUrl!)).body), /Tokens revoked/);
+    });
+
+    it('a path on a My Domain that is not a site is refused with the reason', async (t) => {
+        const stack = await startStack(t);
+        const reply = await new Browser().post(`${stack.origin}/login`, {
+            sf_env: 'Custom',
+            my_domain: 'acme.my.salesforce.com/partners',
+        });
+        assert.equal(reply.status, 400);
+        assert.match(text(reply.body), /only an Experience Cloud site has a path/);
+    });
+});
+
 describe('actions on one result, racing', () => {
     it('a double click on Refresh sends one token request, and with rotation the newest refresh token is kept', async (t) => {
         const stack = await startStack(t, { sim: { tokenDelayMs: 100, rotateRefreshTokens: true } });

@@ -27,6 +27,11 @@ describe('parseMyDomain', () => {
         ['acme.my.site.com', 'acme.my.site.com'],
         ['acme.my-salesforce.com', 'acme.my-salesforce.com'],
         ['acme.my.sfcrmproducts.cn', 'acme.my.sfcrmproducts.cn'],
+        ['acme.my.site.com/partners', 'acme.my.site.com/partners'],
+        ['https://acme.my.site.com/partners/', 'acme.my.site.com/partners'],
+        ['acme--dev.sandbox.my.site.com/help/center', 'acme--dev.sandbox.my.site.com/help/center'],
+        ['acme.force.com/customers', 'acme.force.com/customers'],
+        ['acme.secure.force.com', 'acme.secure.force.com'],
     ];
     for (const [input, host] of accepted) {
         it(`accepts "${input}" as ${host}`, () => assert.equal(parseMyDomain(input), host));
@@ -46,6 +51,9 @@ describe('parseMyDomain', () => {
         ['evil.com\\@x.my.salesforce.com', /"@"/],
         ['https://user@acme.my.salesforce.com', /"@"/],
         ['acme.my.salesforce.com/p?q#f', /without a path/],
+        ['acme.my.salesforce.com/partners', /only an Experience Cloud site has a path/],
+        ['acme.my.site.com/a/../b', /without a path/],
+        ['acme.my.site.com/a/b/c/d', /without a path/],
         ['https://acme.my.salesforce.com/services', /without a path/],
         ['127.0.0.1', /IP addresses/],
         ['[::1]', /port|IP/],
