@@ -1,6 +1,8 @@
+import { isIP } from 'node:net';
 import { AppError, ConfigError } from './errors.js';
 import { parsePrompt, parseScope } from './input.js';
 import { isLoopbackHost } from './salesforce/hosts.js';
+import { proxySettings, type ProxySettings } from './salesforce/proxy.js';
 
 export interface Config {
     readonly clientId: string;
@@ -10,6 +12,11 @@ export interface Config {
     readonly origin: string;
     readonly host: string;
     readonly port: number;
+    /**
+     * APP_BIND: an address to listen on instead of loopback, for a container published with
+     * `docker run -p 127.0.0.1:7777:7777`. The Host check still answers only the APP_URL host.
+     */
+    readonly bind?: string;
     /** The exact callback URL to register in Salesforce, sent byte-identical to /authorize and /token. */
     readonly callbackUrl: string;
     readonly productionUrl: string;
@@ -17,6 +24,8 @@ export interface Config {
     readonly authorizePath: string;
     readonly tokenPath: string;
     readonly httpTimeoutMs: number;
+    /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY (or their lower-case forms), for every call to Salesforce. */
+    readonly proxy: ProxySettings;
     /** How long POST /login waits for Salesforce's verdict on the authorize request; 0 when PREFLIGHT=off. */
     readonly preflightTimeoutMs: number;
     readonly apiVersion?: string;
@@ -131,12 +140,25 @@ export function loadConfig(env: Env): Config {
 
     const port = integer(env, 'APP_PORT', 7777, 1, 65535, problems);
     const { host, origin } = appOrigin(env, port, problems);
+    const bind = value(env, 'APP_BIND');
+    if (bind !== undefined && isIP(bind) === 0) {
+        problems.push(`APP_BIND must be an IP address such as 0.0.0.0 (got "${bind}")`);
+    }
 
     const productionUrl = baseUrl(env, 'BASE_SALESFORCE_PRODUCTION_URL', 'https://login.salesforce.com', problems);
     const sandboxUrl = baseUrl(env, 'BASE_SALESFORCE_SANDBOX_URL', 'https://test.salesforce.com', problems);
     const authorizePath = path(env, 'AUTHORIZE_URL', '/services/oauth2/authorize', problems);
     const tokenPath = path(env, 'TOKEN_URL', '/services/oauth2/token', problems);
     const httpTimeoutMs = integer(env, 'HTTP_TIMEOUT_MS', 10000, 100, 600000, problems);
+    const proxy = proxySettings(env);
+    for (const [name, url] of [
+        ['HTTPS_PROXY', proxy.https],
+        ['HTTP_PROXY', proxy.http],
+    ] as const) {
+        if (url !== undefined && !/^https?:\/\/[^/]/.test(url)) {
+            problems.push(`${name} must be a URL such as http://proxy.example:8080 (check the lower-case form too)`);
+        }
+    }
     const preflight = value(env, 'PREFLIGHT')?.toLowerCase() ?? 'on';
     if (preflight !== 'on' && preflight !== 'off') problems.push(`PREFLIGHT must be on or off (got "${preflight}")`);
     const preflightTimeoutMs =
@@ -159,12 +181,14 @@ export function loadConfig(env: Env): Config {
         origin,
         host,
         port,
+        bind,
         callbackUrl: new URL('/callback', origin).href,
         productionUrl,
         sandboxUrl,
         authorizePath,
         tokenPath,
         httpTimeoutMs,
+        proxy,
         preflightTimeoutMs,
         apiVersion,
         scope,

@@ -12,6 +12,11 @@ export interface Bound {
     close(): Promise<void>;
 }
 
+/** Whether an APP_BIND address keeps the app on this machine. */
+export function isLoopbackAddress(address: string): boolean {
+    return address === '::1' || address.startsWith('127.');
+}
+
 /** The addresses to bind for an APP_URL host: both loopback addresses for `localhost`. */
 export function bindAddresses(host: string): string[] {
     if (host === '[::1]') return ['::1'];
@@ -64,11 +69,12 @@ export async function bindLoopback(
     host: string,
     port: number,
     limits: SlowClientLimits = SLOW_CLIENT_LIMITS,
+    bindOverride?: string,
 ): Promise<Bound> {
     const servers: http.Server[] = [];
     let bound = port;
     try {
-        for (const address of bindAddresses(host)) {
+        for (const address of bindOverride ? [bindOverride] : bindAddresses(host)) {
             const server = createServer(limits);
             try {
                 bound = await listen(server, bound, address);

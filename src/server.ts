@@ -3,7 +3,7 @@ import dotenv from 'dotenv';
 import { createApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { ConfigError } from './errors.js';
-import { bindLoopback } from './serve.js';
+import { bindLoopback, isLoopbackAddress, SLOW_CLIENT_LIMITS } from './serve.js';
 
 // Values already in the process environment win over .env.
 dotenv.config({ quiet: true });
@@ -20,8 +20,15 @@ try {
 }
 
 try {
-    const bound = await bindLoopback(config.host, config.port);
+    const bound = await bindLoopback(config.host, config.port, SLOW_CLIENT_LIMITS, config.bind);
     bound.serve(createApp(config));
+    if (config.bind && !isLoopbackAddress(config.bind)) {
+        console.warn(
+            `WARNING: APP_BIND=${config.bind} listens beyond this machine. Anyone who can reach port ${config.port} ` +
+                `and send Host: ${new URL(config.origin).host} can use your tokens. Publish the port on loopback only ` +
+                `(docker run -p 127.0.0.1:${config.port}:${config.port}).`,
+        );
+    }
     console.log(`sf-oauth-auth is running: open ${config.origin}`);
     console.log(`Callback URL to register in your External Client App (or Connected App): ${config.callbackUrl}`);
     console.log(

@@ -5,3 +5,4 @@ import './http/fixes.js';
 import './http/simulator.js';
 import './http/token-faults.js';
 import './http/local-attacker.js';
+import './http/proxy.js';

@@ -7,3 +7,4 @@ import './unit/oauth.js';
 import './unit/store.js';
 import './unit/token-response.js';
 import './unit/view-model.js';
+import './unit/proxy.js';

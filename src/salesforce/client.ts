@@ -23,7 +23,7 @@ export interface SalesforceClient {
 
 export function createSalesforceClient(
     config: Config,
-    send: Send = createTransport(config.httpTimeoutMs),
+    send: Send = createTransport(config.httpTimeoutMs, config.proxy),
 ): SalesforceClient {
     const tokenUrl = (baseUrl: string) => endpointUrl(baseUrl, config.tokenPath).href;
     const clientAuth = { client_id: config.clientId, client_secret: config.clientSecret };

@@ -1,12 +1,11 @@
 // The only file that speaks HTTP to Salesforce: keep-alive agents, one deadline per call, size caps,
 // timing for Server-Timing, and network failures turned into AppErrors. A raw axios error (which carries
 // the secret, the code and the verifier in its config) never leaves this file.
-import http from 'node:http';
-import https from 'node:https';
 import axios from 'axios';
 import { AppError } from '../errors.js';
 import { SALESFORCE } from '../messages.js';
 import { requestTiming } from '../timing.js';
+import { createAgents, type ProxySettings } from './proxy.js';
 import type { Reply } from './reply.js';
 
 export interface SendOptions {
@@ -38,12 +37,13 @@ function networkError(err: unknown, host: string, timeoutMs: number): AppError {
     return new AppError('unreachable', SALESFORCE.unreachable(host, reason));
 }
 
-/** One keep-alive pool per app, so the token, identity and query calls to one host share a TLS session. */
-export function createTransport(timeoutMs: number): Send {
-    const agentOptions = { keepAlive: true, maxSockets: 64 };
+/**
+ * One keep-alive pool per app (per proxy, behind one), so the token, identity and query calls to one host
+ * share a TLS session.
+ */
+export function createTransport(timeoutMs: number, proxy: ProxySettings = {}): Send {
+    const agentsFor = createAgents(proxy);
     const client = axios.create({
-        httpAgent: new http.Agent(agentOptions),
-        httpsAgent: new https.Agent(agentOptions),
         // A 307/308 would re-post the code, verifier and secret to wherever Location points.
         maxRedirects: 0,
         maxContentLength: 256 * 1024,
@@ -74,6 +74,7 @@ export function createTransport(timeoutMs: number): Send {
                 headers,
                 timeout: allowed,
                 signal: AbortSignal.timeout(allowed),
+                ...agentsFor(new URL(url)),
             });
             return {
                 status: res.status,

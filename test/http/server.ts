@@ -114,4 +114,21 @@ describe('npm start', () => {
         });
         assert.ok(closedAfter < 2_500, `the socket stayed open ${Math.round(closedAfter)} ms`);
     });
+
+    it('with APP_BIND=0.0.0.0 it starts, with a loud warning that says who could use the tokens', async () => {
+        const { close, port } = await bindLoopback('localhost', 0);
+        await close();
+        const { out, err } = await run(
+            { CLIENT_ID: 'abc', APP_PORT: String(port), APP_BIND: '0.0.0.0' },
+            /Stop with Control-C/,
+        );
+        assert.match(out, /sf-oauth-auth is running/);
+        assert.match(err, /WARNING: APP_BIND=0\.0\.0\.0 listens beyond this machine/);
+    });
+
+    it('an APP_BIND that is not an IP address is named at start-up', async () => {
+        const { code, err } = await run({ CLIENT_ID: 'abc', APP_BIND: 'everywhere' });
+        assert.equal(code, 1);
+        assert.match(err, /APP_BIND must be an IP address/);
+    });
 });
