@@ -56,8 +56,14 @@ function realmApp(org: Org, realm: Realm) {
     return app;
 }
 
-async function listen(server: http.Server): Promise<string> {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+async function listen(server: http.Server, port: number): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+            server.off('error', reject);
+            resolve();
+        });
+    });
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
@@ -68,7 +74,15 @@ function close(server: http.Server): Promise<void> {
     });
 }
 
-export async function startSimulator(options: Partial<SimulatorSettings> & { clientId: string }): Promise<Simulator> {
+export interface StartOptions {
+    /** Fixed ports for `npm run simulator`; random free ports otherwise. */
+    ports?: Partial<Record<Realm, number>>;
+}
+
+export async function startSimulator(
+    options: Partial<SimulatorSettings> & { clientId: string },
+    start: StartOptions = {},
+): Promise<Simulator> {
     const org = new Org({
         clientSecret: 'simulated-consumer-secret',
         requireSecret: options.clientSecret !== undefined,
@@ -83,10 +97,15 @@ export async function startSimulator(options: Partial<SimulatorSettings> & { cli
         ...options,
     });
     const servers: http.Server[] = [];
-    for (const realm of REALMS) {
-        const server = http.createServer(realmApp(org, realm));
-        servers.push(server);
-        org.urls[realm] = await listen(server);
+    try {
+        for (const realm of REALMS) {
+            const server = http.createServer(realmApp(org, realm));
+            org.urls[realm] = await listen(server, start.ports?.[realm] ?? 0);
+            servers.push(server);
+        }
+    } catch (err) {
+        await Promise.all(servers.map(close));
+        throw err;
     }
     return {
         settings: org.settings,

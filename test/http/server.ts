@@ -7,10 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
 import { bindLoopback } from '../../src/serve.js';
+import { Browser, loginRequestId, text } from '../support/stack.js';
 
 // What `npm start` runs: the build that `npm test` (and `npm install`) makes first.
 const SERVER = fileURLToPath(new URL('../../dist/server.js', import.meta.url));
+const SIMULATE = fileURLToPath(new URL('../../dist/simulate.js', import.meta.url));
 
 /** Runs the server entry in an empty folder (so no developer .env is read) until it exits or prints `until`. */
 function run(env: Record<string, string>, until?: RegExp): Promise<{ code: number | null; out: string; err: string }> {
@@ -130,5 +134,50 @@ describe('npm start', () => {
         const { code, err } = await run({ CLIENT_ID: 'abc', APP_BIND: 'everywhere' });
         assert.equal(code, 1);
         assert.match(err, /APP_BIND must be an IP address/);
+    });
+
+    it('npm run simulator serves any Consumer Key on fixed ports and prints the .env lines that point npm start at it', async (t) => {
+        // Four consecutive free ports, found by binding and releasing the first.
+        const probe = await bindLoopback('127.0.0.1', 0);
+        await probe.close();
+        const child = spawn(process.execPath, [SIMULATE], {
+            env: { PATH: process.env.PATH ?? '', SIMULATOR_PORT: String(probe.port) },
+        });
+        t.after(() => child.kill('SIGKILL'));
+        let out = '';
+        await new Promise<void>((resolve, reject) => {
+            child.stdout.on('data', (d) => {
+                out += d;
+                if (/Stop with Control-C/.test(out)) resolve();
+            });
+            child.on('exit', () => reject(new Error(`the simulator exited: ${out}`)));
+        });
+        const production = /BASE_SALESFORCE_PRODUCTION_URL=(\S+)/.exec(out)![1]!;
+        assert.equal(production, `http://127.0.0.1:${probe.port}`);
+        assert.match(out, new RegExp(`BASE_SALESFORCE_SANDBOX_URL=http://127\\.0\\.0\\.1:${probe.port + 1}`));
+
+        // The app, configured from those lines with a Consumer Key of its own, logs in end to end.
+        const bound = await bindLoopback('localhost', 0);
+        t.after(() => bound.close());
+        const config = loadConfig({
+            CLIENT_ID: 'my-own-key',
+            CLIENT_SECRET: 'my-own-secret',
+            APP_PORT: String(bound.port),
+            BASE_SALESFORCE_PRODUCTION_URL: production,
+        });
+        bound.serve(createApp(config, { log: () => undefined }));
+        const b = new Browser();
+        const login = await b.post(`${config.origin}/login`, { sf_env: 'Production' });
+        assert.equal(login.status, 302);
+        const page = await b.request(login.location!);
+        const authorize = new URL(login.location!);
+        const decision = await b.request(`${authorize.origin}/services/oauth2/authorize/decision`, {
+            form: { request: loginRequestId(page.body), decision: 'allow', username: 'me@example.com' },
+        });
+        const callback = await b.request(decision.location!);
+        assert.equal(callback.status, 303);
+        const result = text((await b.request(callback.location!)).body);
+        assert.match(result, /Username me@example\.com/);
+        assert.match(result, /Signature Verified with CLIENT_SECRET/);
     });
 });

@@ -1,0 +1,36 @@
+// `npm run simulator`: the Salesforce simulator alone, on fixed ports, for rehearsing the own-org path
+// with `npm start`, or for testing your own scripts, Postman or jsforce against a local Salesforce. It
+// accepts any Consumer Key and Secret and any loopback callback URL.
+import { startSimulator } from './simulator/index.js';
+
+const first = Number(process.env.SIMULATOR_PORT ?? 7781);
+const ports = { production: first, sandbox: first + 1, mydomain: first + 2, sandboxdomain: first + 3 };
+
+let simulator;
+try {
+    simulator = await startSimulator({ clientId: '', acceptAnyClient: true, requireSecret: false }, { ports });
+} catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
+    console.error(
+        `The simulator cannot listen on ports ${first} to ${first + 3} (${code}). Set SIMULATOR_PORT to another first port.`,
+    );
+    process.exit(1);
+}
+const { urls } = simulator;
+
+console.log('Simulated Salesforce is running on this machine (any Consumer Key, Secret and loopback callback).');
+console.log(`  production login host  ${urls.production}`);
+console.log(`  sandbox login host     ${urls.sandbox}`);
+console.log(`  production My Domain   ${urls.mydomain}  (instance_url, REST API)`);
+console.log(`  sandbox My Domain      ${urls.sandboxdomain}  (instance_url, REST API)`);
+console.log('');
+console.log('Point `npm start` at it with these .env lines (keep your CLIENT_ID and CLIENT_SECRET):');
+console.log(`BASE_SALESFORCE_PRODUCTION_URL=${urls.production}`);
+console.log(`BASE_SALESFORCE_SANDBOX_URL=${urls.sandbox}`);
+console.log('');
+console.log(`Other tools: use ${urls.production} as the login URL (jsforce loginUrl, Postman's auth URL host).`);
+console.log('Stop with Control-C.');
+
+process.on('SIGINT', () => void simulator.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => void simulator.close().then(() => process.exit(0)));
