@@ -134,8 +134,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     app.use(hostCheck(config));
     app.use('/static', express.static(PUBLIC, { index: false, maxAge: '1h' }));
     app.use(noStore);
-    // Only the routes that read the browser's login cookie parse cookies.
-    app.use(['/login', '/callback', '/result'], cookieParser());
+    app.use(cookieParser());
     app.use(routes({ config, store, salesforce, preflight: createPreflight(config, salesforce) }));
     app.use((req, _res, next) => next(new AppError('not_found', REQUEST.notFound(safePath(req.path)))));
     app.use(errorPage(config, log));

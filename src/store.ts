@@ -220,6 +220,13 @@ export class Store {
         return entry;
     }
 
+    /** This browser's results still in memory, newest first. */
+    resultsOf(browser: string | undefined): LoginResult[] {
+        if (!browser || !this.resultsPerBrowser.has(browser)) return [];
+        const mine = [...this.results.values()].filter((r) => constantTimeEqual(r.browser, browser));
+        return mine.sort((a, b) => b.createdAt - a.createdAt);
+    }
+
     /** A result is only visible to the browser whose login produced it. */
     getResult(browser: string | undefined, id: string): LoginResult | undefined {
         const result = this.results.get(id);

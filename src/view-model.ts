@@ -1,16 +1,19 @@
 // Turns a stored login result into what the result page shows. Values stay raw here; EJS escapes them.
 import type { Config } from './config.js';
+import {
+    curlLine,
+    envLines,
+    jsforceSnippet,
+    pythonRequests,
+    pythonSimpleSalesforce,
+    sfCliLines,
+    sfdxAuthUrl,
+} from './handoff.js';
 import { RESULT } from './messages.js';
 import { orgKind } from './salesforce/hosts.js';
-import type { TokenSet } from './salesforce/client.js';
 import type { ActiveSession, LoginResult } from './store.js';
 
 export const DEFAULT_SOQL = 'SELECT Id, Name FROM Account LIMIT 5';
-
-/** POSIX shell single-quoting, so a copied curl line is safe whatever the token contains. */
-export function shellQuote(value: string): string {
-    return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Salesforce's issued_at is milliseconds since the epoch; a 10-digit value is read as seconds. */
 export function formatIssuedAt(issuedAt: string | undefined): string | undefined {
@@ -27,29 +30,24 @@ function signatureText(session: ActiveSession): string {
     return session.signatureVerified ? RESULT.signatureVerified : RESULT.publicClient;
 }
 
-function curlLine(queryUrl: string, soql: string, t: TokenSet): string {
-    return `curl --get ${shellQuote(queryUrl)} --data-urlencode ${shellQuote(`q=${soql}`)} -H ${shellQuote(`Authorization: Bearer ${t.accessToken}`)}`;
-}
-
-function envLines(t: TokenSet, version: string | undefined): string {
-    const lines = [`SF_ACCESS_TOKEN=${t.accessToken}`, `SF_INSTANCE_URL=${t.instanceUrl}`];
-    if (version) lines.push(`SF_API_VERSION=${version}`);
-    return lines.join('\n');
-}
-
 function activeView(config: Config, session: ActiveSession) {
     const t = session.tokens;
-    const version = session.apiVersion ?? config.apiVersion;
-    const queryUrl = version ? new URL(`/services/data/v${version}/query`, t.instanceUrl).href : undefined;
+    const apiVersion = session.apiVersion ?? config.apiVersion;
     const soql = session.lastQuery?.soql ?? DEFAULT_SOQL;
+    const input = { config, tokens: t, apiVersion, soql };
     return {
-        apiVersion: version,
+        apiVersion,
         lastQuery: session.lastQuery,
         soql,
         tokens: { ...t, issuedAt: formatIssuedAt(t.issuedAt) },
         signature: signatureText(session),
-        curl: queryUrl ? curlLine(queryUrl, soql, t) : undefined,
-        envSnippet: envLines(t, version),
+        curl: curlLine(input),
+        envSnippet: envLines(input),
+        sfdxAuthUrl: sfdxAuthUrl(input),
+        sf: sfCliLines(input),
+        python: pythonRequests(input),
+        simpleSalesforce: pythonSimpleSalesforce(input),
+        jsforce: jsforceSnippet(input),
     };
 }
 
@@ -62,6 +60,27 @@ export function resultView(config: Config, result: LoginResult) {
         orgKind: orgKind(result.environment, result.loginHost, session?.tokens.instanceUrl),
         identity: result.identity,
         identityError: result.identityError,
+        title: resultTitle(result),
         active: session && activeView(config, session),
     };
+}
+
+/** One line of "Logins in this browser" on the first page. */
+export function loginSummary(result: LoginResult) {
+    const session = result.session.kind === 'active' ? result.session : undefined;
+    return {
+        id: result.id,
+        user: result.identity?.username ?? 'Unknown user',
+        org: orgKind(result.environment, result.loginHost, session?.tokens.instanceUrl),
+        environment: result.environment,
+        loginHost: result.loginHost,
+        when: new Date(result.createdAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }),
+        revoked: !session,
+    };
+}
+
+/** The tab title of a result page: who, where, and the product. */
+export function resultTitle(result: LoginResult): string {
+    const who = result.identity?.username ?? result.loginHost;
+    return `${who} · ${orgKind(result.environment, result.loginHost)} · sf-oauth-auth`;
 }

@@ -8,3 +8,4 @@ import './unit/store.js';
 import './unit/token-response.js';
 import './unit/view-model.js';
 import './unit/proxy.js';
+import './unit/handoff.js';

@@ -13,22 +13,24 @@ import {
 } from '../input.js';
 import { AppError } from '../errors.js';
 import { ENVIRONMENT_LABELS, REQUEST } from '../messages.js';
+import { loginSummary } from '../view-model.js';
 import { buildAuthorizeUrl } from '../oauth/authorize.js';
 import { readSalesforceErrorText } from '../salesforce/authorize-page.js';
 import type { Deps } from './index.js';
 import { browserId, cookieName, formFields, RANDOM_ID } from './middleware.js';
 
-export function home({ config, preflight }: Deps): RequestHandler {
+export function home({ config, preflight, store }: Deps): RequestHandler {
     const defaults = { scope: config.scope ?? '', prompt: config.prompt ?? '' };
     const environments = ENVIRONMENTS.map((value) => ({ value, label: ENVIRONMENT_LABELS[value] }));
     // Each prompt alone, and the common pair "login consent".
     const prompts = [...PROMPTS, 'login consent'];
-    return (_req, res) => {
+    return (req, res) => {
         // Asked ahead while the person reads the page, so that POST /login finds the verdict ready.
         for (const baseUrl of [config.productionUrl, config.sandboxUrl]) {
             void preflight({ baseUrl, scope: config.scope, prompt: config.prompt });
         }
-        res.render('index', { defaults, environments, prompts });
+        const logins = store.resultsOf(browserId(config, store, req)).map(loginSummary);
+        res.render('index', { defaults, environments, prompts, logins });
     };
 }
 

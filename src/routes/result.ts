@@ -4,6 +4,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors.js';
 import { REQUEST, RESULT } from '../messages.js';
 import type { ActiveSession, LoginResult } from '../store.js';
+import { postmanEnvironment } from '../handoff.js';
 import { resultView } from '../view-model.js';
 import type { Deps } from './index.js';
 import { actionForm, browserId, formFields, methodNotAllowed, RANDOM_ID } from './middleware.js';
@@ -98,6 +99,22 @@ function showResult({ config }: Deps): RequestHandler {
     };
 }
 
+/** GET /result/:id/postman-environment.json: a download, only for the browser that logged in. */
+function postmanDownload({ config }: Deps): RequestHandler {
+    return (_req, res) => {
+        const result = res.locals.result as LoginResult;
+        const session = active(result);
+        const environment = postmanEnvironment(
+            { config, tokens: session.tokens, apiVersion: session.apiVersion ?? config.apiVersion, soql: '' },
+            result.baseUrl,
+            `sf-oauth-auth · ${result.identity?.username ?? result.loginHost}`,
+        );
+        res.attachment('sf-oauth-auth.postman_environment.json')
+            .type('application/json')
+            .send(JSON.stringify(environment, null, 2));
+    };
+}
+
 export function resultRoutes(deps: Deps, sameOrigin: RequestHandler): Router {
     const { config, store } = deps;
     const router = express.Router();
@@ -111,6 +128,7 @@ export function resultRoutes(deps: Deps, sameOrigin: RequestHandler): Router {
     });
 
     router.get('/:id', showResult(deps));
+    router.get('/:id/postman-environment.json', postmanDownload(deps));
     router.post('/:id/refresh', sameOrigin, actionForm, runAction(refresh(deps), { join: true }));
     router.post('/:id/revoke', sameOrigin, actionForm, runAction(revoke(deps)));
     router.post('/:id/query', sameOrigin, actionForm, runAction(query(deps)));

@@ -204,7 +204,10 @@ describe('after the login', () => {
             `curl --get '${stack.sim.urls.mydomain}/services/data/v68.0/query' --data-urlencode 'q=SELECT Id, Name FROM Account LIMIT 5' -H 'Authorization: Bearer ${token}'`,
         );
         const env = /<code id="env-snippet">([^<]*)<\/code>/.exec(html)![1]!;
-        assert.equal(env, `SF_ACCESS_TOKEN=${token}\nSF_INSTANCE_URL=${stack.sim.urls.mydomain}\nSF_API_VERSION=68.0`);
+        assert.equal(
+            env,
+            `SF_ACCESS_TOKEN=${token}\nSF_INSTANCE_URL=${stack.sim.urls.mydomain}\nSF_REFRESH_TOKEN=${refreshTokenOf(html)}\nSF_API_VERSION=68.0`,
+        );
     });
 
     for (const [name, headers] of [
@@ -316,10 +319,14 @@ describe('after the login', () => {
         assert.match(text(reply.body), /scope names separated by spaces/);
     });
 
-    it('the pages never contain the consumer secret', async () => {
+    it('the consumer secret appears only inside the SFDX auth URL blocks, which need it, and on no other page', async () => {
         const { browser, url, html } = await loggedIn(stack);
+        const withoutAuthUrl = html.replace(/<code id="(?:sfdx-auth-url|sf-sfdx-url)">[^<]*<\/code>/g, '');
+        assert.ok(html.includes(SECRET), 'the SFDX auth URL carries it');
+        assert.ok(!withoutAuthUrl.includes(SECRET));
         const index = await browser.request(`${stack.origin}/`);
-        for (const body of [html, index.body, (await browser.request(url)).body]) assert.ok(!body.includes(SECRET));
+        const postman = await browser.request(`${url}/postman-environment.json`);
+        for (const body of [index.body, postman.body]) assert.ok(!body.includes(SECRET));
     });
 });
 
@@ -336,6 +343,55 @@ describe('after the login, with .env defaults', () => {
         const steps = await fullLogin(stack, browser);
         assert.equal(stack.sim.stats.versionLookups, 0);
         assert.match(text(steps.result!.body), /v66\.0\/query/);
+    });
+});
+
+describe('hand-off and the logins of this browser', () => {
+    it('the Postman environment downloads for the browser that logged in, no-store, and is refused to another browser', async (t) => {
+        const stack = await startStack(t);
+        const { browser, url, html } = await loggedIn(stack);
+        assert.match(
+            html,
+            /<a id="postman-download" href="\/result\/[A-Za-z0-9_-]{43}\/postman-environment\.json" download>/,
+        );
+        const download = await browser.request(`${url}/postman-environment.json`);
+        assert.equal(download.status, 200);
+        assert.equal(download.headers.get('cache-control'), 'no-store');
+        assert.match(
+            download.headers.get('content-disposition') ?? '',
+            /^attachment; filename="?sf-oauth-auth\.postman_environment\.json"?$/,
+        );
+        const env = JSON.parse(download.body) as { values: Array<{ key: string; value: string; type: string }> };
+        const token = env.values.find((v) => v.key === '_accessToken');
+        assert.equal(token?.value, accessTokenOf(html));
+        assert.equal(token?.type, 'secret');
+        const other = await new Browser().request(`${url}/postman-environment.json`);
+        assert.equal(other.status, 404);
+        assert.ok(!other.body.includes(accessTokenOf(html)!));
+    });
+
+    it('the first page lists the logins of this browser, newest first, with revoked ones marked, and only its own', async (t) => {
+        const stack = await startStack(t);
+        const b = new Browser();
+        const first = await fullLogin(stack, b, { sf_env: 'Production' }, 'ada@example.com');
+        const second = await fullLogin(stack, b, { sf_env: 'Sandbox' }, 'grace@example.com');
+        await b.post(`${first.resultUrl}/revoke`, {});
+        await loggedIn(stack, { sf_env: 'Production' }, 'someone.else@example.com');
+        const index = (await b.request(`${stack.origin}/`)).body;
+        const list = /<ul id="logins" class="logins">([\s\S]*?)<\/ul>/.exec(index)?.[1] ?? '';
+        const items = text(list).trim();
+        assert.match(
+            items,
+            /^grace@example\.com · Sandbox · Sandbox .*ada@example\.com · Production · Production .* revoked$/,
+        );
+        assert.ok(list.includes(`href="${new URL(second.resultUrl!).pathname}"`));
+        assert.doesNotMatch(items, /someone\.else/);
+    });
+
+    it('a result page has its own tab title: user, org kind and the product', async (t) => {
+        const stack = await startStack(t);
+        const { html } = await loggedIn(stack, { sf_env: 'Sandbox' }, 'ada@example.com');
+        assert.match(html, /<title>ada@example\.com · Sandbox · sf-oauth-auth<\/title>/);
     });
 });
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { errorTitle } from '../../src/messages.js';
-import { formatIssuedAt, shellQuote } from '../../src/view-model.js';
+import { shellQuote } from '../../src/handoff.js';
+import { formatIssuedAt } from '../../src/view-model.js';
 
 describe('shellQuote', () => {
     for (const value of ['plain', "it's", "a'b'c", '$(id) `x` "y" \\ ;|&', "'"]) {

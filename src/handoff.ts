@@ -1,0 +1,113 @@
+// Ready-to-run lines for the tools people use next, each quoting what it carries for its own language:
+// POSIX shell (single quotes), Python and JavaScript (JSON string literals are valid in both), and JSON.
+import type { Config } from './config.js';
+import type { TokenSet } from './salesforce/client.js';
+
+/** POSIX shell single-quoting, so a copied line is safe whatever the value contains. */
+export function shellQuote(value: string): string {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A string literal for Python 3 and JavaScript: JSON's escapes are valid in both. */
+export function stringLiteral(value: string): string {
+    return JSON.stringify(value);
+}
+
+export interface HandoffInput {
+    config: Config;
+    tokens: TokenSet;
+    apiVersion: string | undefined;
+    soql: string;
+}
+
+/**
+ * The Salesforce CLI's SFDX auth URL (`sf org login sfdx-url`): force://<consumer key>:<consumer secret>:
+ * <refresh token>@<instance host>. Only a refresh token makes it useful.
+ */
+export function sfdxAuthUrl({ config, tokens }: HandoffInput): string | undefined {
+    if (!tokens.refreshToken) return undefined;
+    const host = new URL(tokens.instanceUrl).host;
+    return `force://${config.clientId}:${config.clientSecret ?? ''}:${tokens.refreshToken}@${host}`;
+}
+
+export function sfCliLines(input: HandoffInput): { sfdxUrl?: string; accessToken: string } {
+    const authUrl = sfdxAuthUrl(input);
+    const { tokens } = input;
+    return {
+        sfdxUrl:
+            authUrl && `echo ${shellQuote(authUrl)} | sf org login sfdx-url --sfdx-url-stdin --alias sf-oauth-auth`,
+        // `sf org login access-token` reads the token from SF_ACCESS_TOKEN with --no-prompt.
+        accessToken: `SF_ACCESS_TOKEN=${shellQuote(tokens.accessToken)} sf org login access-token --instance-url ${shellQuote(tokens.instanceUrl)} --no-prompt --alias sf-oauth-auth`,
+    };
+}
+
+export function pythonRequests({ tokens, apiVersion, soql }: HandoffInput): string {
+    const version = apiVersion ?? '66.0';
+    return [
+        'import requests',
+        '',
+        `instance_url = ${stringLiteral(tokens.instanceUrl)}`,
+        `access_token = ${stringLiteral(tokens.accessToken)}`,
+        'response = requests.get(',
+        `    instance_url + ${stringLiteral(`/services/data/v${version}/query`)},`,
+        `    params={"q": ${stringLiteral(soql)}},`,
+        '    headers={"Authorization": "Bearer " + access_token},',
+        ')',
+        'print(response.json())',
+    ].join('\n');
+}
+
+export function pythonSimpleSalesforce({ tokens, apiVersion, soql }: HandoffInput): string {
+    const version = apiVersion ? `, version=${stringLiteral(apiVersion)}` : '';
+    return [
+        'from simple_salesforce import Salesforce',
+        '',
+        `sf = Salesforce(instance_url=${stringLiteral(tokens.instanceUrl)}, session_id=${stringLiteral(tokens.accessToken)}${version})`,
+        `print(sf.query(${stringLiteral(soql)}))`,
+    ].join('\n');
+}
+
+export function jsforceSnippet({ tokens, apiVersion, soql }: HandoffInput): string {
+    const version = apiVersion ? `, version: ${stringLiteral(apiVersion)}` : '';
+    return [
+        "import jsforce from 'jsforce';",
+        '',
+        `const conn = new jsforce.Connection({ instanceUrl: ${stringLiteral(tokens.instanceUrl)}, accessToken: ${stringLiteral(tokens.accessToken)}${version} });`,
+        `console.log(await conn.query(${stringLiteral(soql)}));`,
+    ].join('\n');
+}
+
+export function envLines({ tokens, apiVersion }: HandoffInput): string {
+    const lines = [`SF_ACCESS_TOKEN=${tokens.accessToken}`, `SF_INSTANCE_URL=${tokens.instanceUrl}`];
+    if (tokens.refreshToken) lines.push(`SF_REFRESH_TOKEN=${tokens.refreshToken}`);
+    if (apiVersion) lines.push(`SF_API_VERSION=${apiVersion}`);
+    return lines.join('\n');
+}
+
+export function curlLine({ tokens, apiVersion, soql }: HandoffInput): string | undefined {
+    if (!apiVersion) return undefined;
+    const queryUrl = new URL(`/services/data/v${apiVersion}/query`, tokens.instanceUrl).href;
+    return `curl --get ${shellQuote(queryUrl)} --data-urlencode ${shellQuote(`q=${soql}`)} -H ${shellQuote(`Authorization: Bearer ${tokens.accessToken}`)}`;
+}
+
+/**
+ * A Postman environment with the variables of Salesforce's "Salesforce Platform APIs" collection: `url`
+ * (the login host), `version`, `_endpoint` (the instance) and the tokens, which are marked secret.
+ */
+export function postmanEnvironment({ config, tokens, apiVersion }: HandoffInput, loginUrl: string, name: string) {
+    const value = (key: string, v: string, secret = false) => ({
+        key,
+        value: v,
+        type: secret ? 'secret' : 'default',
+        enabled: true,
+    });
+    const values = [
+        value('url', loginUrl),
+        value('version', apiVersion ?? ''),
+        value('_endpoint', tokens.instanceUrl),
+        value('_accessToken', tokens.accessToken, true),
+        value('clientId', config.clientId),
+    ];
+    if (tokens.refreshToken) values.push(value('_refreshToken', tokens.refreshToken, true));
+    return { name, values, _postman_variable_scope: 'environment' };
+}
