@@ -77,6 +77,12 @@ export const RESULT = {
     revokeRefused: (error: string, description: string | undefined) =>
         `Salesforce answered ${error}${description ? ` (${description})` : ''}: the token was probably already revoked or expired. The tokens were forgotten here.`,
     identityFailed: 'the identity call failed.',
+    statusActive: 'Active',
+    statusInactive: 'Not active: Salesforce no longer accepts this access token',
+    statusNeedsSecret:
+        'Not checked: Salesforce answers introspection only with the Consumer Secret. Set CLIENT_SECRET to see it.',
+    statusRefused: (error: string) => `Not checked: Salesforce refused introspection (${error})`,
+    statusUnknown: (why: string) => `Not checked: ${why}`,
     signatureVerified: 'Verified with CLIENT_SECRET',
     publicClient: 'Not verified: no CLIENT_SECRET is configured (public client)',
 } as const;
@@ -104,6 +110,8 @@ export const SALESFORCE = {
         `with a Consumer Secret, so the token is not shown. Check that the login host is really Salesforce.`,
     badTokenCharacters: (what: string) =>
         `Salesforce's answer to the ${what} has a token with spaces or control characters, so it is not shown.`,
+    introspectStatus: (status: number) =>
+        `Salesforce's introspection endpoint answered HTTP ${status} without saying whether the token is active.`,
     revokeStatus: (status: number) => `Salesforce answered the revoke request with HTTP ${status}.`,
     identityStatus: (status: number, badToken: boolean) =>
         `the identity URL answered HTTP ${status}${badToken ? ' (Bad_OAuth_Token: the access token is not valid)' : ''}.`,

@@ -8,7 +8,10 @@ const ports = { production: first, sandbox: first + 1, mydomain: first + 2, sand
 
 let simulator;
 try {
-    simulator = await startSimulator({ clientId: '', acceptAnyClient: true, requireSecret: false }, { ports });
+    simulator = await startSimulator(
+        { clientId: '', acceptAnyClient: true, requireSecret: false, introspectionRequiresSecret: false },
+        { ports },
+    );
 } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;

@@ -4,7 +4,7 @@
 import { LRUCache } from 'lru-cache';
 import { constantTimeEqual } from './crypto.js';
 import type { Environment } from './input.js';
-import type { Identity, QueryOutcome, TokenSet } from './salesforce/client.js';
+import type { Identity, QueryOutcome, TokenSet, TokenStatus } from './salesforce/client.js';
 
 export type Clock = () => number;
 
@@ -31,6 +31,9 @@ export interface AwaitingTab {
     readonly code: string;
 }
 
+/** What introspection said last, or why it could not be asked. */
+export type CheckedStatus = TokenStatus | { kind: 'unknown'; reason: string };
+
 /** Tokens that can still be used, with what the page learned while using them. */
 export interface ActiveSession {
     readonly kind: 'active';
@@ -38,11 +41,14 @@ export interface ActiveSession {
     readonly signatureVerified: boolean;
     apiVersion?: string;
     lastQuery?: QueryOutcome;
+    status?: CheckedStatus;
 }
 
 /** After a revoke the tokens are forgotten: nothing but the fact remains. */
 export interface RevokedSession {
     readonly kind: 'revoked';
+    /** Introspection of the revoked access token, asked once after the revoke. */
+    readonly status?: CheckedStatus;
 }
 
 export interface LoginResult {

@@ -11,7 +11,7 @@ import {
 } from './handoff.js';
 import { RESULT } from './messages.js';
 import { orgKind } from './salesforce/hosts.js';
-import type { ActiveSession, LoginResult } from './store.js';
+import type { ActiveSession, CheckedStatus, LoginResult } from './store.js';
 
 export const DEFAULT_SOQL = 'SELECT Id, Name FROM Account LIMIT 5';
 
@@ -51,9 +51,42 @@ function activeView(config: Config, session: ActiveSession) {
     };
 }
 
-export function resultView(config: Config, result: LoginResult) {
+/** "in 1 h 58 min", "in 4 min", "3 min ago": how far `target` is from `now`. */
+export function relativeTime(targetMs: number, nowMs: number): string {
+    const minutes = Math.round(Math.abs(targetMs - nowMs) / 60_000);
+    const span = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+    return targetMs >= nowMs ? `in ${span}` : `${span} ago`;
+}
+
+/** The expiry in the machine's local time, which is the person's: this app runs on their computer. */
+export function formatExpiry(expSeconds: number, nowMs: number): string {
+    const local = new Date(expSeconds * 1000).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    return `${local} (${relativeTime(expSeconds * 1000, nowMs)})`;
+}
+
+/** The token-status line and, for an active token, when it expires. */
+export function statusView(config: Config, status: CheckedStatus | undefined, nowMs: number) {
+    switch (status?.kind) {
+        case undefined:
+            return { text: RESULT.statusUnknown('not asked yet'), expiresAt: undefined };
+        case 'active':
+            return { text: RESULT.statusActive, expiresAt: status.exp ? formatExpiry(status.exp, nowMs) : undefined };
+        case 'inactive':
+            return { text: RESULT.statusInactive, expiresAt: undefined };
+        case 'refused':
+            return {
+                text: config.clientSecret ? RESULT.statusRefused(status.error.error) : RESULT.statusNeedsSecret,
+                expiresAt: undefined,
+            };
+        case 'unknown':
+            return { text: RESULT.statusUnknown(status.reason), expiresAt: undefined };
+    }
+}
+
+export function resultView(config: Config, result: LoginResult, nowMs = Date.now()) {
     const session = result.session.kind === 'active' ? result.session : undefined;
     return {
+        status: statusView(config, result.session.status, nowMs),
         id: result.id,
         environment: result.environment,
         loginHost: result.loginHost,

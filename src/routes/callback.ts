@@ -7,17 +7,29 @@ import { AppError } from '../errors.js';
 import { callbackMessages, RESULT } from '../messages.js';
 import { codeFromCallback, readCallbackParams } from '../oauth/callback.js';
 import type { Exchanged } from '../salesforce/client.js';
-import type { AwaitingTab, LoginResult, PendingLogin } from '../store.js';
+import type { AwaitingTab, CheckedStatus, LoginResult, PendingLogin } from '../store.js';
 import type { Deps } from './index.js';
 import { browserId, cookieValue, formFields, RANDOM_ID } from './middleware.js';
 
-/** Identity and the API version are fetched side by side; a failure of either leaves the token usable. */
-async function learnAboutLogin({ config, salesforce }: Deps, { tokens }: Exchanged) {
-    const [identity, version] = await Promise.allSettled([
+/** Introspection of an access token; a failure is shown on the page, never thrown. */
+export async function checkToken({ salesforce }: Deps, baseUrl: string, accessToken: string): Promise<CheckedStatus> {
+    try {
+        return await salesforce.introspect(baseUrl, accessToken);
+    } catch (err) {
+        return { kind: 'unknown', reason: err instanceof AppError ? err.message : RESULT.identityFailed };
+    }
+}
+
+/** Identity, the API version and the token's status are fetched side by side; none of them blocks the token. */
+async function learnAboutLogin(deps: Deps, { tokens }: Exchanged, baseUrl: string) {
+    const { config, salesforce } = deps;
+    const [identity, version, status] = await Promise.allSettled([
         salesforce.identity(tokens),
         config.apiVersion ? Promise.resolve(config.apiVersion) : salesforce.latestApiVersion(tokens),
+        checkToken(deps, baseUrl, tokens.accessToken),
     ]);
     return {
+        status: status.status === 'fulfilled' ? status.value : undefined,
         identity: identity.status === 'fulfilled' ? identity.value : undefined,
         identityError:
             identity.status === 'rejected'
@@ -32,7 +44,7 @@ async function learnAboutLogin({ config, salesforce }: Deps, { tokens }: Exchang
 /** Redeems the code at the host that issued it, learns who logged in, and sends the browser to the result. */
 async function redeem(deps: Deps, res: Response, { login, browser, code }: AwaitingTab): Promise<void> {
     const exchanged = await deps.salesforce.exchangeCode(login.baseUrl, code, login.verifier);
-    const learned = await learnAboutLogin(deps, exchanged);
+    const learned = await learnAboutLogin(deps, exchanged, login.baseUrl);
     const result: LoginResult = {
         id: randomToken(),
         browser,
@@ -42,7 +54,7 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
         createdAt: deps.store.time(),
         identity: learned.identity,
         identityError: learned.identityError,
-        session: { kind: 'active', ...exchanged, apiVersion: learned.apiVersion },
+        session: { kind: 'active', ...exchanged, apiVersion: learned.apiVersion, status: learned.status },
     };
     deps.store.addResult(result);
     // Post/Redirect/Get (RFC 6749 §4.1.2 asks the client to keep the code out of reach): the code leaves

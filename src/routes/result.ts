@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { REQUEST, RESULT } from '../messages.js';
 import type { ActiveSession, LoginResult } from '../store.js';
 import { postmanEnvironment } from '../handoff.js';
+import { checkToken } from './callback.js';
 import { resultView } from '../view-model.js';
 import type { Deps } from './index.js';
 import { actionForm, browserId, formFields, methodNotAllowed, RANDOM_ID } from './middleware.js';
@@ -16,27 +17,38 @@ function active(result: LoginResult): ActiveSession {
     return result.session;
 }
 
-function refresh({ salesforce }: Deps): Action {
+function refresh(deps: Deps): Action {
+    const { salesforce } = deps;
     return async (result) => {
         const session = active(result);
         const { tokens } = session;
         if (!tokens.refreshToken) throw new AppError('bad_request', RESULT.noRefreshToken);
         const refreshed = await salesforce.refresh(result.baseUrl, tokens);
-        result.session = { ...session, ...refreshed };
+        result.session = { ...session, ...refreshed, status: undefined };
+        (result.session as ActiveSession).status = await checkToken(deps, result.baseUrl, refreshed.tokens.accessToken);
         const rotated = refreshed.tokens.refreshToken !== tokens.refreshToken;
         result.notice = { kind: 'ok', text: RESULT.refreshed(rotated) };
     };
 }
 
-function revoke({ salesforce }: Deps): Action {
+function revoke(deps: Deps): Action {
     return async (result) => {
         const { tokens } = active(result);
-        const refused = await salesforce.revoke(result.baseUrl, tokens.refreshToken ?? tokens.accessToken);
+        const refused = await deps.salesforce.revoke(result.baseUrl, tokens.refreshToken ?? tokens.accessToken);
         // Forgotten either way: a token Salesforce calls invalid is of no use, and keeping it would mislead.
-        result.session = { kind: 'revoked' };
+        result.session = { kind: 'revoked', status: await checkToken(deps, result.baseUrl, tokens.accessToken) };
         result.notice = refused
             ? { kind: 'error', text: RESULT.revokeRefused(refused.error, refused.description) }
             : { kind: 'ok', text: RESULT.revokedOk(result.loginHost, tokens.refreshToken !== undefined) };
+    };
+}
+
+/** "Check again": asks introspection about the current access token. */
+function introspect(deps: Deps): Action {
+    return async (result) => {
+        const session = active(result);
+        session.status = await checkToken(deps, result.baseUrl, session.tokens.accessToken);
+        return '#token';
     };
 }
 
@@ -90,12 +102,13 @@ function runAction(action: Action, options: { join?: boolean } = {}): RequestHan
     };
 }
 
-function showResult({ config }: Deps): RequestHandler {
+function showResult(deps: Deps): RequestHandler {
+    const { config } = deps;
     return (_req, res) => {
         const result = res.locals.result as LoginResult;
         const notice = result.notice;
         result.notice = undefined;
-        res.render('result', { r: resultView(config, result), notice });
+        res.render('result', { r: resultView(config, result, deps.store.time()), notice });
     };
 }
 
@@ -132,7 +145,8 @@ export function resultRoutes(deps: Deps, sameOrigin: RequestHandler): Router {
     router.post('/:id/refresh', sameOrigin, actionForm, runAction(refresh(deps), { join: true }));
     router.post('/:id/revoke', sameOrigin, actionForm, runAction(revoke(deps)));
     router.post('/:id/query', sameOrigin, actionForm, runAction(query(deps)));
+    router.post('/:id/introspect', sameOrigin, actionForm, runAction(introspect(deps)));
     // A regular expression, not `:id`, so that the loader does not run for a wrong method.
-    router.all(/^\/[^/]+\/(?:refresh|revoke|query)$/, methodNotAllowed(REQUEST.actionMethod));
+    router.all(/^\/[^/]+\/(?:refresh|revoke|query|introspect)$/, methodNotAllowed(REQUEST.actionMethod));
     return router;
 }

@@ -3,12 +3,19 @@ import type { Config } from '../config.js';
 import type { SalesforceError } from '../errors.js';
 import { endpointUrl } from '../oauth/authorize.js';
 import { readAuthorizeReply } from './authorize-page.js';
-import { parseApiVersions, parseIdentity, parseQueryResult, parseRevokeAnswer } from './rest-responses.js';
+import {
+    parseApiVersions,
+    parseIdentity,
+    parseIntrospection,
+    parseQueryResult,
+    parseRevokeAnswer,
+    type TokenStatus,
+} from './rest-responses.js';
 import type { Identity, QueryOutcome } from './rest-responses.js';
 import { parseTokenResponse, type Exchanged, type TokenSet } from './token-response.js';
 import { createTransport, type Send } from './transport.js';
 
-export type { Exchanged, Identity, QueryOutcome, TokenSet };
+export type { Exchanged, Identity, QueryOutcome, TokenSet, TokenStatus };
 
 export interface SalesforceClient {
     exchangeCode(baseUrl: string, code: string, verifier: string): Promise<Exchanged>;
@@ -17,6 +24,8 @@ export interface SalesforceClient {
     identity(tokens: TokenSet): Promise<Identity>;
     latestApiVersion(tokens: TokenSet): Promise<string>;
     query(tokens: TokenSet, apiVersion: string, soql: string): Promise<QueryOutcome>;
+    /** RFC 7662 at the login host, with the client's credentials (the Consumer Key alone for a public client). */
+    introspect(baseUrl: string, accessToken: string): Promise<TokenStatus>;
     /** Asks the authorize endpoint whether it would stop this login on its own page (no cookies, no redirects). */
     preflight(authorizeUrl: URL, timeoutMs: number): Promise<SalesforceError | undefined>;
 }
@@ -60,6 +69,12 @@ export function createSalesforceClient(
         async latestApiVersion(tokens) {
             const url = new URL('/services/data/', tokens.instanceUrl).href;
             return parseApiVersions(await send('GET', url, { bearer: tokens.accessToken }));
+        },
+
+        async introspect(baseUrl, accessToken) {
+            const form = { token: accessToken, token_type_hint: 'access_token', ...clientAuth };
+            const reply = await send('POST', endpointUrl(baseUrl, '/services/oauth2/introspect').href, { form });
+            return parseIntrospection(reply);
         },
 
         async preflight(authorizeUrl, timeoutMs) {

@@ -104,3 +104,37 @@ export function parseRevokeAnswer(reply: Reply): SalesforceError | undefined {
     const description = json?.error_description ?? form.get('error_description') ?? undefined;
     return { error: cleanErrorCode(error), description: cleanErrorText(description), httpStatus: 400 };
 }
+
+/** What introspection said of the access token (RFC 7662 §2.2; Salesforce help "Token Introspection Endpoint"). */
+export type TokenStatus =
+    | { kind: 'active'; exp?: number; iat?: number; scope?: string; username?: string }
+    | { kind: 'inactive' }
+    | { kind: 'refused'; error: SalesforceError };
+
+const seconds = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : undefined);
+const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+export function parseIntrospection(reply: Reply): TokenStatus {
+    const body = jsonObject(reply);
+    if (reply.status !== 200) {
+        if (body && typeof body.error === 'string') {
+            const error = {
+                error: cleanErrorCode(body.error),
+                description: cleanErrorText(body.error_description),
+                httpStatus: reply.status,
+            };
+            return { kind: 'refused', error };
+        }
+        throw new AppError('bad_response', SALESFORCE.introspectStatus(reply.status));
+    }
+    if (!body || typeof body.active !== 'boolean')
+        throw new AppError('bad_response', SALESFORCE.introspectStatus(reply.status));
+    if (!body.active) return { kind: 'inactive' };
+    return {
+        kind: 'active',
+        exp: seconds(body.exp),
+        iat: seconds(body.iat),
+        scope: text(body.scope),
+        username: text(body.username),
+    };
+}

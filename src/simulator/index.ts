@@ -92,6 +92,7 @@ export async function startSimulator(
         rotateRefreshTokens: false,
         codeTtlMs: 15 * 60_000,
         appInstalled: true,
+        introspectionRequiresSecret: true,
         acceptAnyClient: false,
         ...NO_FAULTS,
         ...options,

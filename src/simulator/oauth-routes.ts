@@ -3,9 +3,9 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { isVerifierShape, randomText, s256Challenge, sameSecret } from './crypto.js';
 import { DEMO_OUTCOMES, serveTokenFault } from './faults.js';
-import { DEFAULT_USERNAME, type Realm } from './fixtures.js';
+import { DEFAULT_USERNAME, ORG_IDS, userId, type Realm } from './fixtures.js';
 import { oauthError, plainError, redirectWith, tokenAnswer } from './http.js';
-import type { Org } from './org.js';
+import { SESSION_TIMEOUT_MS, type Org } from './org.js';
 import { loginPage, scopeErrorPage, SESSION_EXPIRED_PAGE } from './pages.js';
 
 type Query = Record<string, string | undefined>;
@@ -236,6 +236,39 @@ function revoke(org: Org) {
     };
 }
 
+/**
+ * Token introspection (RFC 7662; Salesforce help "Token Introspection Endpoint"): the client authenticates
+ * with its Consumer Key and Secret; a revoked, expired or unknown token is `{"active":false}` and nothing more.
+ */
+function introspect(org: Org, realm: Realm) {
+    return (req: Request, res: Response) => {
+        const form = req.body as Form;
+        const secret = field(form, 'client_secret');
+        const { introspectionRequiresSecret, clientSecret, acceptAnyClient } = org.settings;
+        const clientOk =
+            knownClient(org, field(form, 'client_id')) &&
+            (secret === undefined ? !introspectionRequiresSecret : acceptAnyClient || sameSecret(secret, clientSecret));
+        if (!clientOk) return oauthError(res, 401, 'invalid_client', 'invalid client credentials');
+        const value = field(form, 'token') ?? '';
+        const token = org.token(value);
+        if (!token || !org.isLive(token) || ORG_IDS[token.realm] !== ORG_IDS[realm]) {
+            return void res.set('Cache-Control', 'no-store').json({ active: false });
+        }
+        const iat = Math.floor(token.issuedAt / 1000);
+        res.set('Cache-Control', 'no-store').json({
+            active: true,
+            scope: token.scope.join(' '),
+            client_id: field(form, 'client_id'),
+            username: token.username,
+            sub: userId(token.username),
+            token_type: token.kind === 'access' ? 'access_token' : 'refresh_token',
+            exp: token.kind === 'access' ? iat + SESSION_TIMEOUT_MS / 1000 : undefined,
+            iat,
+            nbf: iat,
+        });
+    };
+}
+
 export function oauthRoutes(org: Org, realm: Realm): Router {
     const router = express.Router({ mergeParams: true });
     const form = express.urlencoded({ extended: false, limit: '64kb' });
@@ -243,5 +276,6 @@ export function oauthRoutes(org: Org, realm: Realm): Router {
     router.post('/services/oauth2/authorize/decision', form, decision(org, realm));
     router.post('/services/oauth2/token', form, token(org, realm));
     router.post('/services/oauth2/revoke', form, revoke(org));
+    router.post('/services/oauth2/introspect', form, introspect(org, realm));
     return router;
 }

@@ -19,6 +19,12 @@ export interface AppSettings {
     /** "Enable Refresh Token Rotation". */
     rotateRefreshTokens: boolean;
     codeTtlMs: number;
+    /**
+     * Whether introspection needs the Consumer Secret even from an app that does not require it for the
+     * web server flow. Salesforce's help asks for client credentials; whether the key alone ever works is
+     * not documented, so the simulator refuses it by default.
+     */
+    introspectionRequiresSecret: boolean;
     /** An External Client App that is not installed in the org answers `app_not_found` at the token endpoint. */
     appInstalled: boolean;
     /** `npm run simulator`: any client id and secret, and any loopback callback, are accepted. */
@@ -80,7 +86,12 @@ export interface IssuedToken {
     /** A refresh token replaced by rotation: using it again is treated as theft. */
     rotatedOut?: boolean;
     revoked: boolean;
+    /** Milliseconds since the epoch. */
+    issuedAt: number;
 }
+
+/** The org's session timeout: an access token lives this long (Salesforce's default is 2 hours). */
+export const SESSION_TIMEOUT_MS = 2 * 3600_000;
 
 export class Org {
     readonly settings: SimulatorSettings;
@@ -108,11 +119,16 @@ export class Org {
         return this.tokens.get(value);
     }
 
+    /** A live token: not revoked, and for an access token not past the session timeout. */
+    isLive(token: IssuedToken): boolean {
+        return !token.revoked && (token.kind !== 'access' || Date.now() - token.issuedAt < SESSION_TIMEOUT_MS);
+    }
+
     /** The live access token a `Authorization: Bearer` header carries, if any. */
     bearer(header: string | undefined): IssuedToken | undefined {
         const m = /^Bearer (.+)$/.exec(header ?? '');
         const token = m ? this.tokens.get(m[1]!) : undefined;
-        return token && token.kind === 'access' && !token.revoked ? token : undefined;
+        return token && token.kind === 'access' && this.isLive(token) ? token : undefined;
     }
 
     /** RFC 7009 §2.1: revoking a refresh token revokes the access tokens issued from it. */
@@ -132,7 +148,15 @@ export class Org {
         const wantsRefresh = scope.includes('refresh_token') || scope.includes('offline_access');
         if (!wantsRefresh || (previous && !this.settings.rotateRefreshTokens)) return undefined;
         const value = `5Aep861${randomText(40)}`;
-        this.tokens.set(value, { kind: 'refresh', realm, username, scope, family, revoked: false });
+        this.tokens.set(value, {
+            kind: 'refresh',
+            realm,
+            username,
+            scope,
+            family,
+            revoked: false,
+            issuedAt: Date.now(),
+        });
         const old = previous ? this.tokens.get(previous) : undefined;
         if (old) old.rotatedOut = true;
         return value;
@@ -148,9 +172,19 @@ export class Org {
         const accessToken = `${org.slice(0, 15)}!AR${randomText(48)}${this.settings.accessTokenExtra}`;
         const refreshToken = this.newRefreshToken(realm, username, scope, family, previous);
         const parent = refreshToken ?? previous;
-        this.tokens.set(accessToken, { kind: 'access', realm, username, scope, parent, family, revoked: false });
+        const now = Date.now();
+        this.tokens.set(accessToken, {
+            kind: 'access',
+            realm,
+            username,
+            scope,
+            parent,
+            family,
+            revoked: false,
+            issuedAt: now,
+        });
         const id = `${this.urls[realm]}/id/${org}/${userId(username)}`;
-        const issuedAt = String(Date.now());
+        const issuedAt = String(now);
         const body: Record<string, string> = {
             access_token: accessToken,
             signature: responseSignature(secret, id, issuedAt),

@@ -6,6 +6,7 @@ import {
     accessTokenOf,
     assertSafeHeaders,
     Browser,
+    fieldOf,
     fullLogin,
     loggedIn,
     SECRET,
@@ -343,6 +344,50 @@ describe('after the login, with .env defaults', () => {
         const steps = await fullLogin(stack, browser);
         assert.equal(stack.sim.stats.versionLookups, 0);
         assert.match(text(steps.result!.body), /v66\.0\/query/);
+    });
+});
+
+describe('is this token still good?', () => {
+    it('the result page says the access token is active and when it expires, from introspection', async (t) => {
+        const stack = await startStack(t);
+        const { html } = await loggedIn(stack);
+        assert.equal(fieldOf(html, 'token-status'), 'Active');
+        assert.match(fieldOf(html, 'expires-at') ?? '', /^\d{1,2} \w{3} \d{4}, \d\d:\d\d \(in (1 h 59|2 h 0) min\)$/);
+    });
+
+    it('Check again after Salesforce revoked the token says it is not active; a refresh makes it active again', async (t) => {
+        const stack = await startStack(t);
+        const { browser, url, html } = await loggedIn(stack);
+        await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, {
+            form: { token: accessTokenOf(html)! },
+        });
+        const check = await browser.post(`${url}/introspect`, {});
+        assert.equal(check.location, `${url}#token`);
+        assert.equal(
+            fieldOf((await browser.request(url)).body, 'token-status'),
+            'Not active: Salesforce no longer accepts this access token',
+        );
+        await browser.post(`${url}/refresh`, {});
+        assert.equal(fieldOf((await browser.request(url)).body, 'token-status'), 'Active');
+    });
+
+    it('after Revoke, the status is asked again and says the token is no longer active', async (t) => {
+        const stack = await startStack(t);
+        const { browser, url } = await loggedIn(stack);
+        await browser.post(`${url}/revoke`, {});
+        assert.equal(
+            fieldOf((await browser.request(url)).body, 'token-status'),
+            'Not active: Salesforce no longer accepts this access token',
+        );
+    });
+
+    it('a public client tries the Consumer Key alone and, refused, says that introspection needs the secret', async (t) => {
+        const stack = await startStack(t, { publicClient: true });
+        const { html } = await loggedIn(stack);
+        assert.match(fieldOf(html, 'token-status') ?? '', /answers introspection only with the Consumer Secret/);
+        stack.sim.settings.introspectionRequiresSecret = false;
+        const { html: again } = await loggedIn(stack);
+        assert.equal(fieldOf(again, 'token-status'), 'Active');
     });
 });
 

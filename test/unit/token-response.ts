@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
 import type { Reply } from '../../src/salesforce/reply.js';
-import { parseQueryResult, TABLE_LIMITS } from '../../src/salesforce/rest-responses.js';
+import { parseIntrospection, parseQueryResult, TABLE_LIMITS } from '../../src/salesforce/rest-responses.js';
 import { parseTokenResponse } from '../../src/salesforce/token-response.js';
 import { responseSignature } from '../../src/simulator/crypto.js';
 
@@ -138,5 +138,32 @@ describe('parseQueryResult', () => {
         assert.ok(outcome.ok);
         assert.equal(outcome.rows[0]![0]!.length, TABLE_LIMITS.cellChars + 1);
         assert.equal(outcome.cut, undefined);
+    });
+});
+
+describe('parseIntrospection', () => {
+    const cases: Array<[string, Reply, string]> = [
+        ['an active token', json(200, { active: true, exp: 1700007200, iat: 1700000000, scope: 'api' }), 'active'],
+        ['an inactive token', json(200, { active: false }), 'inactive'],
+        ['a refusal of the client', json(401, { error: 'invalid_client', error_description: 'x' }), 'refused'],
+    ];
+    for (const [name, reply, kind] of cases) {
+        it(`${name} reads as ${kind}`, () => assert.equal(parseIntrospection(reply).kind, kind));
+    }
+    it('an answer without "active" is a bad response', () => {
+        assert.throws(
+            () => parseIntrospection(json(200, { exp: 1 })),
+            (err: unknown) => err instanceof AppError && err.code === 'bad_response',
+        );
+    });
+    it('an active token keeps its expiry in seconds', () => {
+        const status = parseIntrospection(json(200, { active: true, exp: 1700007200 }));
+        assert.deepEqual(status, {
+            kind: 'active',
+            exp: 1700007200,
+            iat: undefined,
+            scope: undefined,
+            username: undefined,
+        });
     });
 });
