@@ -211,6 +211,7 @@ if (gc) {
         store.addPending(randomBytes(32).toString('base64url'), {
             state: randomBytes(32).toString('base64url'),
             verifier: randomBytes(32).toString('base64url'),
+            nonce: randomBytes(32).toString('base64url'),
             environment: 'Production',
             loginHost: 'login.salesforce.com',
             baseUrl: 'https://login.salesforce.com',

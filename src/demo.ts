@@ -19,7 +19,12 @@ async function bindDemoPort(preferred: number) {
 }
 
 const bound = await bindDemoPort(Number(process.env.APP_PORT ?? 7777));
-const simulator = await startSimulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+// The simulated app allows openid too, so the demo shows a verified OpenID Connect identity.
+const simulator = await startSimulator({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    scopes: ['api', 'refresh_token', 'offline_access', 'openid', 'web'],
+});
 const config = simulatedConfig(simulator, {
     CLIENT_ID,
     CLIENT_SECRET,

@@ -77,6 +77,8 @@ export const RESULT = {
     revokeRefused: (error: string, description: string | undefined) =>
         `Salesforce answered ${error}${description ? ` (${description})` : ''}: the token was probably already revoked or expired. The tokens were forgotten here.`,
     identityFailed: 'the identity call failed.',
+    idTokenVerified: 'Verified: signature, issuer, audience, expiry and nonce all check out',
+    idTokenFailed: (reason: string) => `Not verified, so not shown as your identity: ${reason.replace(/\.$/, '')}.`,
     statusActive: 'Active',
     statusInactive: 'Not active: Salesforce no longer accepts this access token',
     statusNeedsSecret:
@@ -110,6 +112,7 @@ export const SALESFORCE = {
         `with a Consumer Secret, so the token is not shown. Check that the login host is really Salesforce.`,
     badTokenCharacters: (what: string) =>
         `Salesforce's answer to the ${what} has a token with spaces or control characters, so it is not shown.`,
+    noKeys: (status: number) => `The login host's /id/keys answered HTTP ${status} without a key set.`,
     introspectStatus: (status: number) =>
         `Salesforce's introspection endpoint answered HTTP ${status} without saying whether the token is active.`,
     revokeStatus: (status: number) => `Salesforce answered the revoke request with HTTP ${status}.`,

@@ -4,6 +4,7 @@
 import { LRUCache } from 'lru-cache';
 import { constantTimeEqual } from './crypto.js';
 import type { Environment } from './input.js';
+import type { IdTokenVerdict } from './oauth/id-token.js';
 import type { Identity, QueryOutcome, TokenSet, TokenStatus } from './salesforce/client.js';
 
 export type Clock = () => number;
@@ -11,6 +12,8 @@ export type Clock = () => number;
 export interface PendingLogin {
     readonly state: string;
     readonly verifier: string;
+    /** OpenID Connect Core §3.1.2.1: echoed in the id_token, so a token minted for another login is refused. */
+    readonly nonce: string;
     readonly environment: Environment;
     /** The login host shown to the person, e.g. test.salesforce.com. */
     readonly loginHost: string;
@@ -42,6 +45,8 @@ export interface ActiveSession {
     apiVersion?: string;
     lastQuery?: QueryOutcome;
     status?: CheckedStatus;
+    /** The OpenID Connect identity, when an id_token came back. */
+    identityToken?: IdTokenVerdict;
 }
 
 /** After a revoke the tokens are forgotten: nothing but the fact remains. */

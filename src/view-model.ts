@@ -11,6 +11,7 @@ import {
 } from './handoff.js';
 import { RESULT } from './messages.js';
 import { orgKind } from './salesforce/hosts.js';
+import type { IdTokenVerdict } from './oauth/id-token.js';
 import type { ActiveSession, CheckedStatus, LoginResult } from './store.js';
 
 export const DEFAULT_SOQL = 'SELECT Id, Name FROM Account LIMIT 5';
@@ -30,7 +31,15 @@ function signatureText(session: ActiveSession): string {
     return session.signatureVerified ? RESULT.signatureVerified : RESULT.publicClient;
 }
 
-function activeView(config: Config, session: ActiveSession) {
+/** The OpenID Connect verdict: claims are shown only for a verified id_token, never for one that failed. */
+export function idTokenView(verdict: IdTokenVerdict | undefined, nowMs: number) {
+    if (!verdict) return undefined;
+    if (!verdict.verified) return { status: RESULT.idTokenFailed(verdict.reason), claims: undefined };
+    const { exp, ...claims } = verdict.claims;
+    return { status: RESULT.idTokenVerified, claims: { ...claims, exp: exp ? formatExpiry(exp, nowMs) : undefined } };
+}
+
+function activeView(config: Config, session: ActiveSession, nowMs: number) {
     const t = session.tokens;
     const apiVersion = session.apiVersion ?? config.apiVersion;
     const soql = session.lastQuery?.soql ?? DEFAULT_SOQL;
@@ -41,6 +50,7 @@ function activeView(config: Config, session: ActiveSession) {
         soql,
         tokens: { ...t, issuedAt: formatIssuedAt(t.issuedAt) },
         signature: signatureText(session),
+        idToken: idTokenView(session.identityToken, nowMs),
         curl: curlLine(input),
         envSnippet: envLines(input),
         sfdxAuthUrl: sfdxAuthUrl(input),
@@ -94,7 +104,7 @@ export function resultView(config: Config, result: LoginResult, nowMs = Date.now
         identity: result.identity,
         identityError: result.identityError,
         title: resultTitle(result),
-        active: session && activeView(config, session),
+        active: session && activeView(config, session, nowMs),
     };
 }
 

@@ -7,6 +7,7 @@ export interface AuthorizeRequest {
     redirectUri: string;
     state: string;
     codeChallenge: string;
+    nonce?: string;
     scope?: string;
     prompt?: string;
     loginHint?: string;
@@ -26,6 +27,7 @@ export function buildAuthorizeUrl(request: AuthorizeRequest): URL {
         ['state', request.state],
         ['code_challenge', request.codeChallenge],
         ['code_challenge_method', 'S256'],
+        ['nonce', request.nonce],
         ['scope', request.scope],
         ['prompt', request.prompt],
         ['login_hint', request.loginHint],

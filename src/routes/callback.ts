@@ -6,6 +6,7 @@ import { constantTimeEqual, randomToken } from '../crypto.js';
 import { AppError } from '../errors.js';
 import { callbackMessages, RESULT } from '../messages.js';
 import { codeFromCallback, readCallbackParams } from '../oauth/callback.js';
+import { verifyIdToken, type IdTokenVerdict } from '../oauth/id-token.js';
 import type { Exchanged } from '../salesforce/client.js';
 import type { AwaitingTab, CheckedStatus, LoginResult, PendingLogin } from '../store.js';
 import type { Deps } from './index.js';
@@ -20,15 +21,35 @@ export async function checkToken({ salesforce }: Deps, baseUrl: string, accessTo
     }
 }
 
-/** Identity, the API version and the token's status are fetched side by side; none of them blocks the token. */
-async function learnAboutLogin(deps: Deps, { tokens }: Exchanged, baseUrl: string) {
+/** OpenID Connect: the id_token checked against the login host's keys, this login's nonce and the Consumer Key. */
+async function checkIdToken(
+    { config, salesforce }: Deps,
+    login: PendingLogin,
+    idToken: string,
+): Promise<IdTokenVerdict> {
+    try {
+        const keys = await salesforce.signingKeys(login.baseUrl);
+        return await verifyIdToken(idToken, keys, {
+            issuer: login.baseUrl,
+            audience: config.clientId,
+            nonce: login.nonce,
+        });
+    } catch (err) {
+        return { verified: false, reason: err instanceof AppError ? err.message : 'its keys could not be read' };
+    }
+}
+
+/** Identity, the API version, the token's status and the id_token are checked side by side; none blocks the token. */
+async function learnAboutLogin(deps: Deps, { tokens, idToken }: Exchanged, login: PendingLogin) {
     const { config, salesforce } = deps;
-    const [identity, version, status] = await Promise.allSettled([
+    const [identity, version, status, identityToken] = await Promise.allSettled([
         salesforce.identity(tokens),
         config.apiVersion ? Promise.resolve(config.apiVersion) : salesforce.latestApiVersion(tokens),
-        checkToken(deps, baseUrl, tokens.accessToken),
+        checkToken(deps, login.baseUrl, tokens.accessToken),
+        idToken === undefined ? Promise.resolve(undefined) : checkIdToken(deps, login, idToken),
     ]);
     return {
+        identityToken: identityToken.status === 'fulfilled' ? identityToken.value : undefined,
         status: status.status === 'fulfilled' ? status.value : undefined,
         identity: identity.status === 'fulfilled' ? identity.value : undefined,
         identityError:
@@ -44,7 +65,7 @@ async function learnAboutLogin(deps: Deps, { tokens }: Exchanged, baseUrl: strin
 /** Redeems the code at the host that issued it, learns who logged in, and sends the browser to the result. */
 async function redeem(deps: Deps, res: Response, { login, browser, code }: AwaitingTab): Promise<void> {
     const exchanged = await deps.salesforce.exchangeCode(login.baseUrl, code, login.verifier);
-    const learned = await learnAboutLogin(deps, exchanged, login.baseUrl);
+    const learned = await learnAboutLogin(deps, exchanged, login);
     const result: LoginResult = {
         id: randomToken(),
         browser,
@@ -54,7 +75,14 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
         createdAt: deps.store.time(),
         identity: learned.identity,
         identityError: learned.identityError,
-        session: { kind: 'active', ...exchanged, apiVersion: learned.apiVersion, status: learned.status },
+        session: {
+            kind: 'active',
+            tokens: exchanged.tokens,
+            signatureVerified: exchanged.signatureVerified,
+            apiVersion: learned.apiVersion,
+            status: learned.status,
+            identityToken: learned.identityToken,
+        },
     };
     deps.store.addResult(result);
     // Post/Redirect/Get (RFC 6749 §4.1.2 asks the client to keep the code out of reach): the code leaves

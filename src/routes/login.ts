@@ -86,8 +86,10 @@ export function login(deps: Deps): RequestHandler {
         // RFC 6749 §10.12 and RFC 7636 §4.1: a fresh 256-bit state and verifier for every login.
         const state = randomToken();
         const verifier = randomToken();
+        // Sent with every login: Salesforce echoes it in the id_token whenever the openid scope is granted.
+        const nonce = randomToken();
         const { environment, loginHost, baseUrl, tab } = form;
-        if (!store.addPending(browser, { state, verifier, environment, loginHost, baseUrl, tab })) {
+        if (!store.addPending(browser, { state, verifier, nonce, environment, loginHost, baseUrl, tab })) {
             throw new AppError('busy', REQUEST.busy);
         }
 
@@ -105,6 +107,7 @@ export function login(deps: Deps): RequestHandler {
             redirectUri: config.callbackUrl,
             state,
             codeChallenge: codeChallenge(verifier),
+            nonce,
             scope: form.scope,
             prompt: form.prompt,
             loginHint: form.loginHint,

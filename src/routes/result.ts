@@ -24,7 +24,12 @@ function refresh(deps: Deps): Action {
         const { tokens } = session;
         if (!tokens.refreshToken) throw new AppError('bad_request', RESULT.noRefreshToken);
         const refreshed = await salesforce.refresh(result.baseUrl, tokens);
-        result.session = { ...session, ...refreshed, status: undefined };
+        result.session = {
+            ...session,
+            tokens: refreshed.tokens,
+            signatureVerified: refreshed.signatureVerified,
+            status: undefined,
+        };
         (result.session as ActiveSession).status = await checkToken(deps, result.baseUrl, refreshed.tokens.accessToken);
         const rotated = refreshed.tokens.refreshToken !== tokens.refreshToken;
         result.notice = { kind: 'ok', text: RESULT.refreshed(rotated) };

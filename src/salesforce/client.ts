@@ -1,4 +1,6 @@
 // Every call this app makes to Salesforce, each one request through the transport and one pure parser.
+import type { JSONWebKeySet } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config.js';
 import type { SalesforceError } from '../errors.js';
 import { endpointUrl } from '../oauth/authorize.js';
@@ -7,6 +9,7 @@ import {
     parseApiVersions,
     parseIdentity,
     parseIntrospection,
+    parseKeySet,
     parseQueryResult,
     parseRevokeAnswer,
     type TokenStatus,
@@ -24,6 +27,8 @@ export interface SalesforceClient {
     identity(tokens: TokenSet): Promise<Identity>;
     latestApiVersion(tokens: TokenSet): Promise<string>;
     query(tokens: TokenSet, apiVersion: string, soql: string): Promise<QueryOutcome>;
+    /** The login host's id_token signing keys (`/id/keys`), kept ten minutes. */
+    signingKeys(baseUrl: string): Promise<JSONWebKeySet>;
     /** RFC 7662 at the login host, with the client's credentials (the Consumer Key alone for a public client). */
     introspect(baseUrl: string, accessToken: string): Promise<TokenStatus>;
     /** Asks the authorize endpoint whether it would stop this login on its own page (no cookies, no redirects). */
@@ -37,7 +42,20 @@ export function createSalesforceClient(
     const tokenUrl = (baseUrl: string) => endpointUrl(baseUrl, config.tokenPath).href;
     const clientAuth = { client_id: config.clientId, client_secret: config.clientSecret };
 
+    const keySets = new LRUCache<string, Promise<JSONWebKeySet>>({ max: 50, ttl: 10 * 60_000 });
+
     return {
+        signingKeys(baseUrl) {
+            let keys = keySets.get(baseUrl);
+            if (!keys) {
+                keys = send('GET', endpointUrl(baseUrl, '/id/keys').href).then((r) => parseKeySet(r) as JSONWebKeySet);
+                // A failed fetch is not kept: the next login asks again.
+                keys.catch(() => keySets.delete(baseUrl));
+                keySets.set(baseUrl, keys);
+            }
+            return keys;
+        },
+
         async exchangeCode(baseUrl, code, verifier) {
             // RFC 6749 §4.1.3 and RFC 7636 §4.5: the same redirect_uri as /authorize, and the verifier.
             const form = {

@@ -105,6 +105,15 @@ export function parseRevokeAnswer(reply: Reply): SalesforceError | undefined {
     return { error: cleanErrorCode(error), description: cleanErrorText(description), httpStatus: 400 };
 }
 
+/** `{login host}/id/keys`: the JSON Web Key Set that signs id_tokens (RFC 7517 §5). */
+export function parseKeySet(reply: Reply): { keys: Json[] } {
+    const body = jsonObject(reply);
+    if (reply.status !== 200 || !body || !Array.isArray(body.keys)) {
+        throw new AppError('bad_response', SALESFORCE.noKeys(reply.status));
+    }
+    return { keys: (body.keys as unknown[]).filter((k): k is Json => k !== null && typeof k === 'object') };
+}
+
 /** What introspection said of the access token (RFC 7662 §2.2; Salesforce help "Token Introspection Endpoint"). */
 export type TokenStatus =
     | { kind: 'active'; exp?: number; iat?: number; scope?: string; username?: string }

@@ -21,6 +21,8 @@ export interface TokenSet {
 
 export interface Exchanged {
     tokens: TokenSet;
+    /** The OpenID Connect id_token, still to be verified. */
+    idToken?: string;
     /** True when a signature came and matched; false when there was none or no secret to check it with. */
     signatureVerified: boolean;
 }
@@ -121,5 +123,5 @@ export function parseTokenResponse(reply: Reply, context: TokenContext): Exchang
         tokenType,
         ...community(body, baseUrl),
     };
-    return { tokens, signatureVerified };
+    return { tokens, signatureVerified, idToken: optionalString(body, 'id_token') };
 }

@@ -49,6 +49,21 @@ export const TOKEN_FAULTS = {
 
 export type TokenFault = keyof typeof TOKEN_FAULTS;
 
+/** Ways an id_token can be wrong, each one check a client must make (OpenID Connect Core §3.1.3.7). */
+export const ID_TOKEN_FAULTS = {
+    wrong_audience: (claims: Record<string, unknown>) => ({ ...claims, aud: 'another-app' }),
+    wrong_nonce: (claims: Record<string, unknown>) => ({ ...claims, nonce: 'not-this-login' }),
+    expired: (claims: Record<string, unknown>) => ({
+        ...claims,
+        iat: Number(claims.iat) - 7200,
+        exp: Number(claims.iat) - 3600,
+    }),
+    // The claims stay right; the signature is spoiled when the token is signed.
+    bad_signature: (claims: Record<string, unknown>) => claims,
+} satisfies Record<string, (claims: Record<string, unknown>) => Record<string, unknown>>;
+
+export type IdTokenFault = keyof typeof ID_TOKEN_FAULTS;
+
 export interface Faults {
     tokenFault?: TokenFault;
     /** Answer every token request with this OAuth error. */
@@ -58,6 +73,8 @@ export interface Faults {
     /** The authorize endpoint never answers (a slow or unreachable login host). */
     authorizeHang: boolean;
     identityFault?: 'server_error' | 'hang';
+    /** Every id_token is wrong in this way. */
+    idTokenFault?: IdTokenFault;
     /** Holds every token answer this long before sending it, like a slow network. */
     tokenDelayMs: number;
     /** Appended to each new access token, to prove pages treat tokens as text. */
@@ -70,6 +87,7 @@ export const NO_FAULTS: Faults = {
     authorizeError: undefined,
     authorizeHang: false,
     identityFault: undefined,
+    idTokenFault: undefined,
     tokenDelayMs: 0,
     accessTokenExtra: '',
 };
@@ -92,12 +110,9 @@ export function serveTokenFault(faults: Faults, context: FaultContext): boolean 
  * come back on the callback, `token` errors answer the code exchange. (A wrong Consumer Key or callback URL
  * stops at Salesforce's own page before this one; the app catches those before it sends the person there.)
  */
-export interface DemoOutcome {
-    label: string;
-    via: 'authorize' | 'token';
-    error: string;
-    description: string;
-}
+export type DemoOutcome =
+    | { label: string; via: 'authorize' | 'token'; error: string; description: string }
+    | { label: string; via: 'id_token'; fault: IdTokenFault };
 
 export const DEMO_OUTCOMES: Record<string, DemoOutcome> = {
     not_pre_authorized: {
@@ -129,5 +144,21 @@ export const DEMO_OUTCOMES: Record<string, DemoOutcome> = {
         via: 'token',
         error: 'app_not_found',
         description: 'External client app is not installed in this org',
+    },
+    id_token_wrong_audience: {
+        label: 'The id_token is for another app (openid)',
+        via: 'id_token',
+        fault: 'wrong_audience',
+    },
+    id_token_wrong_nonce: {
+        label: 'The id_token carries another nonce (openid)',
+        via: 'id_token',
+        fault: 'wrong_nonce',
+    },
+    id_token_expired: { label: 'The id_token has expired (openid)', via: 'id_token', fault: 'expired' },
+    id_token_bad_signature: {
+        label: 'The id_token signature is forged (openid)',
+        via: 'id_token',
+        fault: 'bad_signature',
     },
 };

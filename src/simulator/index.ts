@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { NO_FAULTS } from './faults.js';
 import { REALMS, type Realm } from './fixtures.js';
+import { prepareSigningKey } from './jwt.js';
 import { homePage } from './pages.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { Org, type SimulatorSettings, type SimulatorStats } from './org.js';
@@ -97,6 +98,8 @@ export async function startSimulator(
         ...NO_FAULTS,
         ...options,
     });
+    // Made in the background now, so the first id_token does not wait for it.
+    void prepareSigningKey();
     const servers: http.Server[] = [];
     try {
         for (const realm of REALMS) {

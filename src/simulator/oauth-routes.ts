@@ -5,6 +5,7 @@ import { isVerifierShape, randomText, s256Challenge, sameSecret } from './crypto
 import { DEMO_OUTCOMES, serveTokenFault } from './faults.js';
 import { DEFAULT_USERNAME, ORG_IDS, userId, type Realm } from './fixtures.js';
 import { oauthError, plainError, redirectWith, tokenAnswer } from './http.js';
+import { prepareSigningKey } from './jwt.js';
 import { SESSION_TIMEOUT_MS, type Org } from './org.js';
 import { loginPage, scopeErrorPage, SESSION_EXPIRED_PAGE } from './pages.js';
 
@@ -69,6 +70,7 @@ function authorize(org: Org, realm: Realm) {
             clientId: q.client_id,
             redirectUri: q.redirect_uri,
             state: q.state,
+            nonce: q.nonce,
             challenge: q.code_challenge,
             scope,
         });
@@ -92,6 +94,7 @@ function decision(org: Org, realm: Realm) {
         const chosen = field(body, 'outcome');
         const outcome = chosen && Object.hasOwn(DEMO_OUTCOMES, chosen) ? DEMO_OUTCOMES[chosen] : undefined;
         const authorizeError = outcome?.via === 'authorize' ? outcome : org.settings.authorizeError;
+        const failWith = outcome?.via === 'token' ? outcome : undefined;
         if (authorizeError) return back({ error: authorizeError.error, error_description: authorizeError.description });
         const typed = field(body, 'username')?.trim();
         // Real codes look like aPrx…== and arrive percent-encoded.
@@ -106,7 +109,9 @@ function decision(org: Org, realm: Realm) {
             username: typed ? typed.slice(0, 80) : DEFAULT_USERNAME,
             createdAt: Date.now(),
             used: false,
-            failWith: outcome,
+            nonce: request.nonce,
+            failWith: failWith && { error: failWith.error, description: failWith.description },
+            idTokenFault: outcome?.via === 'id_token' ? outcome.fault : undefined,
         });
         back({ code });
     };
@@ -185,14 +190,25 @@ function codeGrantError(org: Org, realm: Realm, form: Form): [string, string] | 
     return undefined;
 }
 
-function codeGrant(org: Org, realm: Realm, form: Form, req: Request, res: Response): void {
+async function codeGrant(org: Org, realm: Realm, form: Form, req: Request, res: Response): Promise<void> {
     org.stats.codeExchanges += 1;
     const error = codeGrantError(org, realm, form);
     if (error) return oauthError(res, 400, error[0], error[1]);
     const codeValue = field(form, 'code')!;
     const code = org.codes.get(codeValue)!;
+    // Only an openid login needs the signing key, which is made in the background at start.
+    if (code.scope.includes('openid')) await prepareSigningKey();
     const body = () => {
-        const minted = org.mint(realm, code.username, code.scope, signingSecret(org, form), undefined, code.site);
+        const openid = { clientId: code.clientId, nonce: code.nonce, fault: code.idTokenFault };
+        const minted = org.mint(
+            realm,
+            code.username,
+            code.scope,
+            signingSecret(org, form),
+            undefined,
+            code.site,
+            openid,
+        );
         org.stats.tokenForCode.set(codeValue, minted.access_token!);
         return minted;
     };
@@ -217,7 +233,7 @@ function token(org: Org, realm: Realm) {
             if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
             if (!checkClient(org, realm, form, res)) return;
             if (field(form, 'grant_type') === 'refresh_token') refreshGrant(org, realm, form, req, res);
-            else codeGrant(org, realm, form, req, res);
+            else await codeGrant(org, realm, form, req, res);
         } finally {
             org.inFlight.delete(grant);
         }

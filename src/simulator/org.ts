@@ -2,7 +2,8 @@
 // issued tokens with their family (an access token belongs to the refresh token it came from).
 import { LRUCache } from 'lru-cache';
 import { randomText, responseSignature } from './crypto.js';
-import type { Faults } from './faults.js';
+import { ID_TOKEN_FAULTS, type Faults, type IdTokenFault } from './faults.js';
+import { signJwt } from './jwt.js';
 import { INSTANCE_OF, ORG_IDS, userId, type Realm } from './fixtures.js';
 
 export interface AppSettings {
@@ -56,6 +57,7 @@ export interface PendingAuthorize {
     clientId: string;
     redirectUri: string;
     state?: string;
+    nonce?: string;
     challenge?: string;
     scope: string[];
 }
@@ -70,8 +72,18 @@ export interface IssuedCode {
     username: string;
     createdAt: number;
     used: boolean;
+    nonce?: string;
     /** Chosen on the login page: the exchange of this code fails with this error. */
     failWith?: { error: string; description: string };
+    /** Chosen on the login page: the id_token of this code is wrong in this way. */
+    idTokenFault?: IdTokenFault;
+}
+
+/** What an OpenID Connect code exchange adds to the token answer. */
+export interface OpenIdRequest {
+    clientId: string;
+    nonce?: string;
+    fault?: IdTokenFault;
 }
 
 export interface IssuedToken {
@@ -166,7 +178,15 @@ export class Org {
      * A token response as Salesforce's web server and refresh flows send it; `previous` is the refresh token
      * used. `secret` signs it (the app's consumer secret, or the one presented in `acceptAnyClient` mode).
      */
-    mint(realm: Realm, username: string, scope: string[], secret: string, previous?: string, site?: string) {
+    mint(
+        realm: Realm,
+        username: string,
+        scope: string[],
+        secret: string,
+        previous?: string,
+        site?: string,
+        openid?: OpenIdRequest,
+    ) {
         const org = ORG_IDS[realm];
         const family = previous ? (this.tokens.get(previous)?.family ?? randomText(8)) : randomText(8);
         const accessToken = `${org.slice(0, 15)}!AR${randomText(48)}${this.settings.accessTokenExtra}`;
@@ -199,6 +219,26 @@ export class Org {
             body.sfdc_community_url = `${this.urls[realm]}/${site}`;
             body.sfdc_community_id = '0DB5g000000SimAAA';
         }
+        if (openid && scope.includes('openid')) body.id_token = this.idToken(realm, username, id, site, openid);
         return body;
+    }
+
+    /** OpenID Connect Core §2: iss is the login host (or site), aud the Consumer Key, nonce echoed when sent. */
+    private idToken(realm: Realm, username: string, id: string, site: string | undefined, openid: OpenIdRequest) {
+        const iat = Math.floor(Date.now() / 1000);
+        const claims: Record<string, unknown> = {
+            iss: site ? `${this.urls[realm]}/${site}` : this.urls[realm],
+            sub: id,
+            aud: openid.clientId,
+            iat,
+            exp: iat + 300,
+            nonce: openid.nonce,
+            preferred_username: username,
+            email: username.includes('@') ? username : `${username}@example.com`,
+            name: `${username.split('@')[0]} (simulated)`,
+        };
+        const fault = openid.fault ?? this.settings.idTokenFault;
+        const final = fault ? ID_TOKEN_FAULTS[fault](claims) : claims;
+        return signJwt(final, { forgeSignature: fault === 'bad_signature' });
     }
 }

@@ -2,6 +2,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { ACCOUNTS, API_VERSIONS, INSTANCE_OF, ORG_IDS, userId, type Realm } from './fixtures.js';
 import { restError } from './http.js';
+import { keySet } from './jwt.js';
 import type { IssuedToken, Org } from './org.js';
 
 function identityBody(base: string, token: IssuedToken) {
@@ -135,6 +136,7 @@ function query(org: Org, realm: Realm) {
 export function restRoutes(org: Org, realm: Realm): Router {
     const router = express.Router();
     router.get('/id/:org/:user', identity(org, realm));
+    router.get('/id/keys', async (_req, res) => void res.json(await keySet()));
     router.get('/services/oauth2/userinfo', userinfo(org, realm));
     router.get('/services/data/', (_req, res) => {
         org.stats.versionLookups += 1;

@@ -391,6 +391,50 @@ describe('is this token still good?', () => {
     });
 });
 
+describe('OpenID Connect', () => {
+    const OPENID = { sf_env: 'Production', scope: 'api openid refresh_token' };
+    const withOpenId = { scopes: ['api', 'refresh_token', 'openid', 'web'] };
+    // The simulator's first id_token waits for its RSA key: give the page more than the usual 300 ms.
+    const env = { HTTP_TIMEOUT_MS: '5000' };
+
+    it('with openid, the id_token is verified against the login host keys and its claims are shown', async (t) => {
+        const stack = await startStack(t, { env, sim: withOpenId });
+        const b = new Browser();
+        const steps = await fullLogin(stack, b, OPENID, 'ada@example.com');
+        assert.ok(steps.authorizeUrl.searchParams.get('nonce')?.match(/^[A-Za-z0-9_-]{43}$/), 'a nonce is sent');
+        const html = steps.result!.body;
+        assert.match(
+            fieldOf(html, 'id-token-status') ?? '',
+            /^Verified: signature, issuer, audience, expiry and nonce/,
+        );
+        assert.equal(fieldOf(html, 'id-token-username'), 'ada@example.com');
+        assert.match(fieldOf(html, 'id-token-sub') ?? '', /\/id\/00D5g000004SimAEAS\/005/);
+    });
+
+    const faults: Array<[string, RegExp]> = [
+        ['wrong_audience', /audience \(aud\) is not this app/],
+        ['wrong_nonce', /nonce is not the one this login sent/],
+        ['expired', /it has expired/],
+        ['bad_signature', /signature does not match/],
+    ];
+    for (const [fault, reason] of faults) {
+        it(`an id_token with ${fault.replace('_', ' ')} is reported exactly and never shown as the identity`, async (t) => {
+            const stack = await startStack(t, { env, sim: { ...withOpenId, idTokenFault: fault as never } });
+            const { html } = await loggedIn(stack, OPENID, 'mallory@example.com');
+            assert.match(fieldOf(html, 'id-token-status') ?? '', /^Not verified, so not shown as your identity/);
+            assert.match(fieldOf(html, 'id-token-status') ?? '', reason);
+            assert.equal(fieldOf(html, 'id-token-username'), undefined);
+            assert.equal(fieldOf(html, 'access-token') !== undefined, true, 'the token is still shown');
+        });
+    }
+
+    it('without openid there is no id_token and no OpenID section', async (t) => {
+        const stack = await startStack(t);
+        const { html } = await loggedIn(stack);
+        assert.equal(fieldOf(html, 'id-token-status'), undefined);
+    });
+});
+
 describe('hand-off and the logins of this browser', () => {
     it('the Postman environment downloads for the browser that logged in, no-store, and is refused to another browser', async (t) => {
         const stack = await startStack(t);

@@ -91,6 +91,7 @@ describe('login flow', () => {
             'client_id',
             'code_challenge',
             'code_challenge_method',
+            'nonce',
             'redirect_uri',
             'response_type',
             'state',

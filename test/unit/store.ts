@@ -6,6 +6,7 @@ const BROWSER = 'B'.repeat(43);
 const login = (state: string) => ({
     state,
     verifier: 'v'.repeat(43),
+    nonce: 'n'.repeat(43),
     environment: 'Production' as const,
     loginHost: 'login.salesforce.com',
     baseUrl: 'https://login.salesforce.com',

@@ -1,0 +1,72 @@
+// OpenID Connect Core §3.1.3.7: an id_token is the person's identity only after its signature (against the
+// login host's published keys), issuer, audience, times and nonce all check out. jose does the JOSE part.
+import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
+
+export interface IdTokenClaims {
+    sub?: string;
+    preferred_username?: string;
+    email?: string;
+    name?: string;
+    exp?: number;
+}
+
+export type IdTokenVerdict = { verified: true; claims: IdTokenClaims } | { verified: false; reason: string };
+
+export interface IdTokenExpectations {
+    /** The login host's URL: Salesforce's `iss`. */
+    issuer: string;
+    /** The Consumer Key: the id_token's `aud`. */
+    audience: string;
+    nonce: string;
+    /** Seconds since the epoch; tests pass their own. */
+    now?: number;
+}
+
+/** Clock skew allowed on `exp` and `iat`, in seconds. */
+const CLOCK_TOLERANCE = 60;
+
+function reasonOf(err: unknown): string {
+    if (err instanceof errors.JWSSignatureVerificationFailed)
+        return 'its signature does not match the login host’s keys';
+    if (err instanceof errors.JWTExpired) return 'it has expired';
+    if (err instanceof errors.JWKSNoMatchingKey) return 'it is signed with a key the login host does not publish';
+    if (err instanceof errors.JWTClaimValidationFailed) {
+        if (err.claim === 'iss') return 'its issuer (iss) is not the login host';
+        if (err.claim === 'aud') return 'its audience (aud) is not this app’s Consumer Key';
+        return `its ${err.claim} claim is not valid`;
+    }
+    return 'it is not a valid signed token';
+}
+
+function text(value: unknown): string | undefined {
+    return typeof value === 'string' ? value : undefined;
+}
+
+export async function verifyIdToken(
+    idToken: string,
+    keys: JSONWebKeySet,
+    expected: IdTokenExpectations,
+): Promise<IdTokenVerdict> {
+    try {
+        const { payload } = await jwtVerify(idToken, createLocalJWKSet(keys), {
+            issuer: expected.issuer,
+            audience: expected.audience,
+            algorithms: ['RS256'],
+            clockTolerance: CLOCK_TOLERANCE,
+            currentDate: expected.now === undefined ? undefined : new Date(expected.now * 1000),
+            requiredClaims: ['iat', 'exp', 'sub'],
+        });
+        if (payload.nonce !== expected.nonce)
+            return { verified: false, reason: 'its nonce is not the one this login sent' };
+        const claims: IdTokenClaims = {
+            sub: text(payload.sub),
+            preferred_username: text(payload.preferred_username),
+            email: text(payload.email),
+            name: text(payload.name),
+            exp: typeof payload.exp === 'number' ? payload.exp : undefined,
+        };
+        return { verified: true, claims };
+    } catch (err) {
+        return { verified: false, reason: reasonOf(err) };
+    }
+}
