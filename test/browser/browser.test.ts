@@ -2,7 +2,7 @@
 // the simulator on random loopback ports. A missing browser fails this suite; it never skips.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -147,6 +147,32 @@ describe('in a real browser', () => {
         assert.equal(await page.evaluate(() => navigator.clipboard.readText()), token);
         assertNoProblems();
     });
+
+    browserTest(
+        'the hand-off Copy puts the SFDX auth URL on the clipboard, and the Postman environment downloads',
+        async () => {
+            await newPage();
+            await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.origin });
+            await loginThroughForm(`${stack.origin}/`, 'Production');
+            const authUrl = await page.locator('#sfdx-auth-url').textContent();
+            assert.match(authUrl ?? '', /^force:\/\/3MVG9TEST\.CONSUMER\.KEY:[^:]+:5Aep861[^@]+@127\.0\.0\.1:\d+$/);
+            await page.getByRole('button', { name: 'Copy SFDX auth URL' }).click();
+            await page.getByRole('button', { name: 'Copied' }).waitFor();
+            assert.equal(await page.evaluate(() => navigator.clipboard.readText()), authUrl);
+            const [download] = await Promise.all([
+                page.waitForEvent('download'),
+                page.locator('#postman-download').click(),
+            ]);
+            assert.equal(download.suggestedFilename(), 'sf-oauth-auth.postman_environment.json');
+            const saved = join(ARTIFACTS, 'postman-environment.json');
+            mkdirSync(ARTIFACTS, { recursive: true });
+            await download.saveAs(saved);
+            const env = JSON.parse(readFileSync(saved, 'utf8')) as { values: Array<{ key: string; value: string }> };
+            const token = await page.locator('#access-token').textContent();
+            assert.equal(env.values.find((v) => v.key === '_accessToken')?.value, token);
+            assertNoProblems();
+        },
+    );
 
     browserTest('Run query shows the sample Accounts, Refresh shows a new token, Revoke clears them', async () => {
         await newPage();
