@@ -6,3 +6,4 @@ import './http/simulator.js';
 import './http/token-faults.js';
 import './http/local-attacker.js';
 import './http/proxy.js';
+import './http/warm.js';

@@ -39,12 +39,14 @@ async function checkIdToken(
     }
 }
 
-/** Identity, the API version, the token's status and the id_token are checked side by side; none blocks the token. */
+/**
+ * Identity, the token's status and the id_token are checked side by side, on the connections to the login host
+ * that were opened while the person logged in (its keys were fetched then too). None of them blocks the token.
+ */
 async function learnAboutLogin(deps: Deps, { tokens, idToken }: Exchanged, login: PendingLogin) {
-    const { config, salesforce } = deps;
-    const [identity, version, status, identityToken] = await Promise.allSettled([
+    const { salesforce } = deps;
+    const [identity, status, identityToken] = await Promise.allSettled([
         salesforce.identity(tokens),
-        config.apiVersion ? Promise.resolve(config.apiVersion) : salesforce.latestApiVersion(tokens),
         checkToken(deps, login.baseUrl, tokens.accessToken),
         idToken === undefined ? Promise.resolve(undefined) : checkIdToken(deps, login, idToken),
     ]);
@@ -58,7 +60,6 @@ async function learnAboutLogin(deps: Deps, { tokens, idToken }: Exchanged, login
                     ? identity.reason.message
                     : RESULT.identityFailed
                 : undefined,
-        apiVersion: version.status === 'fulfilled' ? version.value : undefined,
     };
 }
 
@@ -79,12 +80,21 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
             kind: 'active',
             tokens: exchanged.tokens,
             signatureVerified: exchanged.signatureVerified,
-            apiVersion: learned.apiVersion,
+            apiVersion: deps.config.apiVersion,
             status: learned.status,
             identityToken: learned.identityToken,
         },
     };
     deps.store.addResult(result);
+    // The API version needs a connection to the instance, a second host: it is looked up beside the page,
+    // cached per instance, and awaited only by a query that needs it.
+    if (result.session.kind === 'active' && !deps.config.apiVersion) {
+        const session = result.session;
+        deps.salesforce.latestApiVersion(session.tokens).then(
+            (version) => void (session.apiVersion ??= version),
+            () => undefined,
+        );
+    }
     // Post/Redirect/Get (RFC 6749 §4.1.2 asks the client to keep the code out of reach): the code leaves
     // the address bar, and a reload cannot re-exchange it.
     res.redirect(303, `/result/${result.id}`);

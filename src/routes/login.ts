@@ -76,6 +76,8 @@ export function login(deps: Deps): RequestHandler {
     return async (req, res) => {
         const form = readLoginForm(deps, req);
         const refused = await preflight({ baseUrl: form.baseUrl, scope: form.scope, prompt: form.prompt });
+        // While the person logs in at Salesforce, connections to the host that will redeem the code open.
+        if (!refused) deps.salesforce.warm(form.baseUrl);
         if (refused) {
             res.locals.loginHost = form.loginHost;
             throw new AppError('refused_at_authorize', REQUEST.refusedAtAuthorize(form.loginHost), {

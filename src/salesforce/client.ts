@@ -17,6 +17,7 @@ import {
 import type { Identity, QueryOutcome } from './rest-responses.js';
 import { parseTokenResponse, type Exchanged, type TokenSet } from './token-response.js';
 import { createTransport, type Send } from './transport.js';
+import { createWarmer } from './warm.js';
 
 export type { Exchanged, Identity, QueryOutcome, TokenSet, TokenStatus };
 
@@ -27,6 +28,11 @@ export interface SalesforceClient {
     identity(tokens: TokenSet): Promise<Identity>;
     latestApiVersion(tokens: TokenSet): Promise<string>;
     query(tokens: TokenSet, apiVersion: string, soql: string): Promise<QueryOutcome>;
+    /**
+     * Opens connections to the login host (and fetches its signing keys) while the person logs in, and keeps
+     * them open for a few minutes, so the callback's calls need no new connection.
+     */
+    warm(baseUrl: string): void;
     /** The login host's id_token signing keys (`/id/keys`), kept ten minutes. */
     signingKeys(baseUrl: string): Promise<JSONWebKeySet>;
     /** RFC 7662 at the login host, with the client's credentials (the Consumer Key alone for a public client). */
@@ -43,17 +49,27 @@ export function createSalesforceClient(
     const clientAuth = { client_id: config.clientId, client_secret: config.clientSecret };
 
     const keySets = new LRUCache<string, Promise<JSONWebKeySet>>({ max: 50, ttl: 10 * 60_000 });
+    // An org's API versions change three times a year: one lookup per instance for ten minutes is plenty.
+    const versions = new LRUCache<string, Promise<string>>({ max: 200, ttl: 10 * 60_000 });
+    const warmHost = createWarmer(send, { sockets: 2, windowMs: 5 * 60_000, now: Date.now });
+
+    function signingKeys(baseUrl: string): Promise<JSONWebKeySet> {
+        let keys = keySets.get(baseUrl);
+        if (!keys) {
+            keys = send('GET', endpointUrl(baseUrl, '/id/keys').href).then((r) => parseKeySet(r) as JSONWebKeySet);
+            // A failed fetch is not kept: the next login asks again.
+            keys.catch(() => keySets.delete(baseUrl));
+            keySets.set(baseUrl, keys);
+        }
+        return keys;
+    }
 
     return {
-        signingKeys(baseUrl) {
-            let keys = keySets.get(baseUrl);
-            if (!keys) {
-                keys = send('GET', endpointUrl(baseUrl, '/id/keys').href).then((r) => parseKeySet(r) as JSONWebKeySet);
-                // A failed fetch is not kept: the next login asks again.
-                keys.catch(() => keySets.delete(baseUrl));
-                keySets.set(baseUrl, keys);
-            }
-            return keys;
+        signingKeys,
+
+        warm(baseUrl) {
+            warmHost(baseUrl);
+            signingKeys(baseUrl).catch(() => undefined);
         },
 
         async exchangeCode(baseUrl, code, verifier) {
@@ -84,9 +100,15 @@ export function createSalesforceClient(
             return parseIdentity(await send('GET', tokens.id, { bearer: tokens.accessToken }));
         },
 
-        async latestApiVersion(tokens) {
-            const url = new URL('/services/data/', tokens.instanceUrl).href;
-            return parseApiVersions(await send('GET', url, { bearer: tokens.accessToken }));
+        latestApiVersion(tokens) {
+            let latest = versions.get(tokens.instanceUrl);
+            if (!latest) {
+                const url = new URL('/services/data/', tokens.instanceUrl).href;
+                latest = send('GET', url, { bearer: tokens.accessToken }).then(parseApiVersions);
+                latest.catch(() => versions.delete(tokens.instanceUrl));
+                versions.set(tokens.instanceUrl, latest);
+            }
+            return latest;
         },
 
         async introspect(baseUrl, accessToken) {

@@ -1,6 +1,7 @@
 // The only file that speaks HTTP to Salesforce: keep-alive agents, one deadline per call, size caps,
 // timing for Server-Timing, and network failures turned into AppErrors. A raw axios error (which carries
 // the secret, the code and the verifier in its config) never leaves this file.
+import type { Socket } from 'node:net';
 import axios from 'axios';
 import { AppError } from '../errors.js';
 import { SALESFORCE } from '../messages.js';
@@ -13,9 +14,11 @@ export interface SendOptions {
     bearer?: string;
     /** A shorter limit than HTTP_TIMEOUT_MS for this call. */
     timeoutMs?: number;
+    /** Called with the connection the call used, to watch it (the warmer keeps connections open). */
+    onSocket?: (socket: Socket) => void;
 }
 
-export type Send = (method: 'GET' | 'POST', url: string, options?: SendOptions) => Promise<Reply>;
+export type Send = (method: 'GET' | 'POST' | 'HEAD', url: string, options?: SendOptions) => Promise<Reply>;
 
 function formBody(form: Record<string, string | undefined>): URLSearchParams {
     const data = new URLSearchParams();
@@ -76,6 +79,8 @@ export function createTransport(timeoutMs: number, proxy: ProxySettings = {}): S
                 signal: AbortSignal.timeout(allowed),
                 ...agentsFor(new URL(url)),
             });
+            const socket = (res.request as { socket?: Socket } | undefined)?.socket;
+            if (socket) options.onSocket?.(socket);
             return {
                 status: res.status,
                 contentType: String(res.headers['content-type'] ?? ''),

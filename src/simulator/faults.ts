@@ -72,6 +72,8 @@ export interface Faults {
     authorizeError?: { error: string; description: string };
     /** The authorize endpoint never answers (a slow or unreachable login host). */
     authorizeHang: boolean;
+    /** No endpoint answers: connections are accepted and left waiting. */
+    silent: boolean;
     identityFault?: 'server_error' | 'hang';
     /** Every id_token is wrong in this way. */
     idTokenFault?: IdTokenFault;
@@ -86,6 +88,7 @@ export const NO_FAULTS: Faults = {
     tokenError: undefined,
     authorizeError: undefined,
     authorizeHang: false,
+    silent: false,
     identityFault: undefined,
     idTokenFault: undefined,
     tokenDelayMs: 0,

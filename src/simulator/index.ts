@@ -44,6 +44,9 @@ function realmApp(org: Org, realm: Realm) {
     const app = express();
     app.disable('x-powered-by');
     app.use(loopbackHostOnly(org, realm));
+    app.use((_req, _res, next) => {
+        if (!org.settings.silent) next();
+    });
     app.set('query parser', 'simple');
     app.get('/', (_req, res) => res.send(homePage(realm)));
     app.use(oauthRoutes(org, realm));
@@ -104,6 +107,7 @@ export async function startSimulator(
     try {
         for (const realm of REALMS) {
             const server = http.createServer(realmApp(org, realm));
+            server.on('connection', () => (org.stats.connections[realm] += 1));
             org.urls[realm] = await listen(server, start.ports?.[realm] ?? 0);
             servers.push(server);
         }

@@ -35,6 +35,8 @@ export interface AppSettings {
 export type SimulatorSettings = AppSettings & Faults;
 
 export interface SimulatorStats {
+    /** TCP connections each listener accepted, to prove that a warm connection was reused. */
+    connections: Record<Realm, number>;
     authorizeRequests: number;
     tokenRequests: number;
     codeExchanges: number;
@@ -108,6 +110,7 @@ export const SESSION_TIMEOUT_MS = 2 * 3600_000;
 export class Org {
     readonly settings: SimulatorSettings;
     readonly stats: SimulatorStats = {
+        connections: { production: 0, sandbox: 0, mydomain: 0, sandboxdomain: 0 },
         authorizeRequests: 0,
         tokenRequests: 0,
         codeExchanges: 0,
