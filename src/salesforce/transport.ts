@@ -14,6 +14,8 @@ export interface SendOptions {
     bearer?: string;
     /** A shorter limit than HTTP_TIMEOUT_MS for this call. */
     timeoutMs?: number;
+    /** Not part of the page being answered: no share of its deadline, no Server-Timing. */
+    background?: boolean;
     /** Called with the connection the call used, to watch it (the warmer keeps connections open). */
     onSocket?: (socket: Socket) => void;
 }
@@ -62,7 +64,7 @@ export function createTransport(timeoutMs: number, proxy: ProxySettings = {}): S
         const headers: Record<string, string> = {};
         if (options.bearer) headers.Authorization = `Bearer ${options.bearer}`;
         if (options.form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
-        const timing = requestTiming.getStore();
+        const timing = options.background ? undefined : requestTiming.getStore();
         // One deadline per page: each call gets what is left of HTTP_TIMEOUT_MS, not a fresh allowance.
         const limit = Math.min(timeoutMs, options.timeoutMs ?? timeoutMs);
         const allowed = Math.floor(Math.min(limit, timing?.remainingMs() ?? limit));

@@ -24,9 +24,13 @@ export type Warm = (baseUrl: string) => void;
 export function createWarmer(send: Send, options: WarmOptions): Warm {
     const hosts = new Map<string, HostState>();
 
-    /** Opens connections until `sockets` are open; a failure (refused, timed out) ends the warming quietly. */
+    /**
+     * Opens connections until `sockets` are open. Connections cut together close one by one, so a request may
+     * first land on one about to close: a failure is tried again twice, then (refused, timed out) the host is
+     * left cold, quietly.
+     */
     async function fill(origin: string, state: HostState): Promise<void> {
-        if (state.filling || state.open.size >= options.sockets || options.now() >= state.until) return;
+        if (state.filling) return;
         state.filling = true;
         const watch = (socket: Socket) => {
             if (state.open.has(socket)) return;
@@ -36,13 +40,20 @@ export function createWarmer(send: Send, options: WarmOptions): Warm {
                 void fill(origin, state);
             });
         };
-        // Requests sent together each take a connection of their own, so the pool ends with `sockets` open.
-        const missing = options.sockets - state.open.size;
-        const results = await Promise.allSettled(
-            Array.from({ length: missing }, () => send('HEAD', `${origin}/`, { onSocket: watch, timeoutMs: 5_000 })),
-        );
+        let failures = 0;
+        while (state.open.size < options.sockets && options.now() < state.until && failures < 3) {
+            // Let the pool drop connections that are closing before asking it for one.
+            await new Promise((resolve) => setTimeout(resolve, failures * 200).unref());
+            // Requests sent together each take a connection of their own, so the pool ends with `sockets` open.
+            const missing = options.sockets - state.open.size;
+            const results = await Promise.allSettled(
+                Array.from({ length: missing }, () =>
+                    send('HEAD', `${origin}/`, { onSocket: watch, timeoutMs: 5_000, background: true }),
+                ),
+            );
+            if (results.some((r) => r.status === 'rejected')) failures += 1;
+        }
         state.filling = false;
-        if (results.some((r) => r.status === 'rejected')) state.until = 0;
     }
 
     return (baseUrl) => {

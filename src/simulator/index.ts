@@ -3,6 +3,7 @@
 // listeners that share one state: a production and a sandbox login host, and each org's My Domain (which
 // also serves that org's REST API), so a code is bound to the host that issued it as Salesforce binds it.
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { NO_FAULTS } from './faults.js';
@@ -60,7 +61,7 @@ function realmApp(org: Org, realm: Realm) {
     return app;
 }
 
-async function listen(server: http.Server, port: number): Promise<string> {
+async function listen(server: http.Server, port: number, scheme: 'http' | 'https'): Promise<string> {
     await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, '127.0.0.1', () => {
@@ -68,7 +69,7 @@ async function listen(server: http.Server, port: number): Promise<string> {
             resolve();
         });
     });
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 function close(server: http.Server): Promise<void> {
@@ -81,6 +82,13 @@ function close(server: http.Server): Promise<void> {
 export interface StartOptions {
     /** Fixed ports for `npm run simulator`; random free ports otherwise. */
     ports?: Partial<Record<Realm, number>>;
+    /** Serve https with this key and certificate, as Salesforce does (the benchmark's realistic setup). */
+    tls?: { key: Buffer; cert: Buffer };
+    /**
+     * The addresses clients reach each listener at, when something stands in between (the benchmark's
+     * latency proxy): minted URLs and the Host check use them.
+     */
+    publicUrls?: Partial<Record<Realm, string>>;
 }
 
 export async function startSimulator(
@@ -106,9 +114,11 @@ export async function startSimulator(
     const servers: http.Server[] = [];
     try {
         for (const realm of REALMS) {
-            const server = http.createServer(realmApp(org, realm));
+            const app = realmApp(org, realm);
+            const server = start.tls ? https.createServer(start.tls, app) : http.createServer(app);
             server.on('connection', () => (org.stats.connections[realm] += 1));
-            org.urls[realm] = await listen(server, start.ports?.[realm] ?? 0);
+            const own = await listen(server, start.ports?.[realm] ?? 0, start.tls ? 'https' : 'http');
+            org.urls[realm] = start.publicUrls?.[realm] ?? own;
             servers.push(server);
         }
     } catch (err) {
