@@ -1,5 +1,10 @@
-// Copy buttons: the one thing on these pages that needs JavaScript. Tokens are read from the page's
-// text, never from inline script, so the Content-Security-Policy can forbid inline code.
+// The page's small helpers; everything works without them. Tokens are read from the page's text, never
+// from inline script, so the Content-Security-Policy can forbid inline code.
+
+// Copy buttons: hidden in the HTML (they cannot work without JavaScript), shown here.
+const copyStatus = document.getElementById('copy-status');
+for (const button of document.querySelectorAll('button[data-copy]')) button.hidden = false;
+
 document.addEventListener('click', async (event) => {
     const button = event.target instanceof Element ? event.target.closest('button[data-copy]') : null;
     if (!button) return;
@@ -9,13 +14,32 @@ document.addEventListener('click', async (event) => {
     try {
         await navigator.clipboard.writeText(source.textContent);
         button.textContent = 'Copied';
+        // Screen readers hear what was copied, not only a changed button label.
+        if (copyStatus) copyStatus.textContent = `${label.replace(/^Copy /, '')} copied to the clipboard.`;
     } catch {
         button.textContent = 'Copy failed: select the text instead';
     }
     setTimeout(() => {
         button.textContent = label;
+        if (copyStatus) copyStatus.textContent = '';
     }, 2000);
 });
+
+// The My Domain field belongs to Custom: shown for it, hidden for the others (always shown without JavaScript).
+const environment = document.getElementById('sf_env');
+const myDomainField = document.getElementById('my-domain-field');
+const myDomain = document.getElementById('my_domain');
+if (environment && myDomainField && myDomain) {
+    const sync = () => {
+        myDomainField.hidden = environment.value !== 'Custom';
+    };
+    environment.addEventListener('change', sync);
+    // Typing a My Domain means Custom.
+    myDomain.addEventListener('input', () => {
+        if (myDomain.value.trim() !== '') environment.value = 'Custom';
+    });
+    sync();
+}
 
 // Binding a login to the tab that started it. Cookies are shared by every localhost port; sessionStorage
 // belongs to this origin (scheme, host and port) and this tab only. The login form carries this tab's

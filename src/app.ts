@@ -106,7 +106,7 @@ function errorPage(config: Config, log: (line: string) => void): ErrorRequestHan
             : undefined;
         res.status(error.status)
             .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
-            .render('error', { error, title: errorTitle(error.code, error.status), incident, fix });
+            .render('error', { error, title: fix?.headline ?? errorTitle(error.code, error.status), incident, fix });
     };
 }
 

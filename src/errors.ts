@@ -54,13 +54,20 @@ export class AppError extends Error {
     readonly code: ErrorCode;
     readonly status: number;
     readonly salesforce?: SalesforceError;
+    /** A value the person can use instead (a login host for a look-alike address). */
+    readonly suggestion?: string;
 
-    constructor(code: ErrorCode, message: string, options: { salesforce?: SalesforceError; cause?: unknown } = {}) {
+    constructor(
+        code: ErrorCode,
+        message: string,
+        options: { salesforce?: SalesforceError; cause?: unknown; suggestion?: string } = {},
+    ) {
         super(message, { cause: options.cause });
         this.name = this.constructor.name;
         this.code = code;
         this.status = ERROR_STATUS[code];
         this.salesforce = options.salesforce;
+        this.suggestion = options.suggestion;
     }
 }
 

@@ -13,10 +13,14 @@ export interface FixContext {
 export interface Fix {
     cause: string;
     steps: string[];
+    /** Something to know rather than to do, shown after the steps. */
+    note?: string;
 }
 
 interface Row {
     error: string;
+    /** What happened, in words a person uses: the error page's heading. */
+    headline?: string;
     /** Matches error_description; a row without one matches any description of that code. */
     description?: RegExp;
     explain(ctx: FixContext): Fix;
@@ -41,24 +45,26 @@ function realmHint(ctx: FixContext): string {
 export const FIXES: readonly Row[] = [
     {
         error: 'redirect_uri_mismatch',
+        headline: 'Salesforce does not know this callback URL',
         explain: (ctx) => ({
             cause: 'The callback URL this app sent is not byte-for-byte one of the Callback URLs registered on the app.',
             steps: [
                 `In ${APP_SETTINGS}, set Callback URL to exactly ${ctx.callbackUrl}`,
                 'localhost and 127.0.0.1 are different to Salesforce, and so are the port, http vs https and a trailing slash. If you changed APP_URL or APP_PORT, register the new URL.',
-                TAKES_TIME,
             ],
+            note: TAKES_TIME,
         }),
     },
     {
         error: 'invalid_client_id',
+        headline: 'Salesforce does not know this Consumer Key',
         explain: (ctx) => ({
             cause: 'Salesforce does not know this consumer key on this login host: it is mistyped, the app is brand new or just edited, or the app lives in another org.',
             steps: [
                 `Copy the Consumer Key from ${CONSUMER_DETAILS} into CLIENT_ID in .env, then restart.`,
-                TAKES_TIME,
                 realmHint(ctx),
             ],
+            note: TAKES_TIME,
         }),
     },
     {
@@ -74,13 +80,14 @@ export const FIXES: readonly Row[] = [
     },
     {
         error: 'invalid_client',
+        headline: 'Salesforce refused the Consumer Secret',
         explain: () => ({
             cause: 'The consumer secret is wrong or missing while the app requires one ("Require Secret for Web Server Flow").',
             steps: [
                 `Copy the Consumer Secret from ${CONSUMER_DETAILS} into CLIENT_SECRET in .env, then restart.`,
                 'To use the app as a public client with PKCE and no secret, leave CLIENT_SECRET empty and untick "Require Secret for Web Server Flow" (and "Require Secret for Refresh Token Flow").',
-                TAKES_TIME,
             ],
+            note: TAKES_TIME,
         }),
     },
     {
@@ -182,13 +189,14 @@ export const FIXES: readonly Row[] = [
     },
     {
         error: 'OAUTH_APP_ACCESS_DENIED',
+        headline: 'This user is not allowed to use the app',
         explain: () => ({
             cause: "The app admits only pre-authorized users, and this user's profile or permission set is not assigned to it.",
             steps: [
                 `${PERMITTED} → add the user's profile, for example "Service API User".`,
                 `Or in ${POLICIES} set Permitted Users to "All users may self-authorize".`,
-                TAKES_TIME,
             ],
+            note: TAKES_TIME,
         }),
     },
     {
@@ -200,6 +208,7 @@ export const FIXES: readonly Row[] = [
     },
     {
         error: 'OAUTH_APP_BLOCKED',
+        headline: 'An administrator blocked the app',
         explain: () => ({
             cause: 'An administrator blocked this app in the org.',
             steps: ['Setup → Connected Apps OAuth Usage → find the app → Unblock.'],
@@ -207,6 +216,7 @@ export const FIXES: readonly Row[] = [
     },
     {
         error: 'app_not_found',
+        headline: 'The External Client App is not installed in this org',
         explain: (ctx) => ({
             cause: 'The External Client App is not installed in the org this login went to: it lives in another org, or its package was not installed here.',
             steps: [
@@ -217,6 +227,7 @@ export const FIXES: readonly Row[] = [
     },
     {
         error: 'login_host_refused',
+        headline: 'This org accepts logins only through its My Domain',
         explain: () => ({
             cause: 'This org refuses logins through login.salesforce.com or test.salesforce.com ("Prevent login from https://login.salesforce.com" in Setup → My Domain), so only its My Domain works.',
             steps: [
@@ -236,13 +247,14 @@ export const FIXES: readonly Row[] = [
     },
     {
         error: 'invalid_scope',
+        headline: 'The app does not allow a requested scope',
         explain: () => ({
             cause: "A requested scope is not among the app's Selected OAuth Scopes (often refresh_token or openid).",
             steps: [
                 `Add the scope in ${APP_SETTINGS} → Selected OAuth Scopes (for this tool: api, refresh_token/offline_access, web), or`,
                 'remove it from the Scope field or from SCOPE in .env (empty means every scope the app has).',
-                TAKES_TIME,
             ],
+            note: TAKES_TIME,
         }),
     },
     {
@@ -270,6 +282,7 @@ export const FIXES: readonly Row[] = [
     },
     {
         error: 'access_denied',
+        headline: 'The login was not allowed',
         explain: () => ({
             cause: 'The person logging in clicked Deny on the approval page (or an admin policy refused access).',
             steps: [
@@ -315,9 +328,9 @@ export const FIXES: readonly Row[] = [
     },
 ];
 
-export function explain(error: SalesforceError, ctx: FixContext): Fix | undefined {
+export function explain(error: SalesforceError, ctx: FixContext): (Fix & { headline?: string }) | undefined {
     const row = FIXES.find(
         (r) => r.error === error.error && (!r.description || r.description.test(error.description ?? '')),
     );
-    return row?.explain(ctx);
+    return row && { ...row.explain(ctx), headline: row.headline };
 }

@@ -94,6 +94,7 @@ export function parseMyDomain(raw: string | undefined): string {
             throw new AppError(
                 'bad_request',
                 `${host} is the address of Salesforce pages, not a login host. Use ${suggestion} instead.`,
+                { suggestion },
             );
         }
     }

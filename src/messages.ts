@@ -8,12 +8,13 @@ function minutes(ms: number): string {
     return n === 1 ? '1 minute' : `${n} minutes`;
 }
 
-/** The first page's environment choices, in the order shown; the first is the default. */
-export const ENVIRONMENT_LABELS: Record<Environment, string> = {
-    Production: 'Production (login.salesforce.com)',
-    Sandbox: 'Sandbox (test.salesforce.com)',
-    Dev: 'Dev: Developer Edition (login.salesforce.com)',
-    Custom: 'Custom: My Domain',
+/** The first page's environment choices, naming the login host each really uses. */
+export const ENVIRONMENT_LABELS: Record<Environment, (host: string | undefined) => string> = {
+    Production: (host) => `Production (${host})`,
+    Sandbox: (host) => `Sandbox (${host})`,
+    Dev: (host) => `Dev: Developer Edition (${host})`,
+    Custom: (host) =>
+        host ? `Custom: My Domain (simulated at ${host})` : 'Custom: My Domain or Experience Cloud site',
 };
 
 /** What the first page, the host check and the form checks say. */
@@ -69,9 +70,10 @@ export const RESULT = {
     revoked: 'These tokens were revoked. Log in again to get new ones.',
     noRefreshToken:
         'There is no refresh token: add the refresh_token (or offline_access) scope to the app and log in again.',
-    badSoql: 'Enter a SOQL query of at most 4000 characters.',
-    refreshed: (rotated: boolean) =>
-        `Refreshed: a new access token was issued${rotated ? ', and Salesforce rotated the refresh token (the new one is kept)' : ''}.`,
+    emptySoql: 'Enter a SOQL query, for example SELECT Id, Name FROM Account LIMIT 5.',
+    longSoql: 'This query is longer than 4000 characters; shorten it.',
+    refreshed: (rotated: boolean, issuedAt: string | undefined) =>
+        `Refreshed: a new access token was issued${issuedAt ? ` at ${issuedAt}` : ''}${rotated ? ', and Salesforce rotated the refresh token (the new one is kept)' : ''}.`,
     revokedOk: (loginHost: string, hadRefreshToken: boolean) =>
         `Revoked at ${loginHost}: the ${hadRefreshToken ? 'refresh token and its access tokens are' : 'access token is'} no longer valid, and the tokens were forgotten here.`,
     revokeRefused: (error: string, description: string | undefined) =>
@@ -144,6 +146,8 @@ export function errorTitle(code: string, status: number): string {
     if (code === 'internal') return 'Something went wrong';
     if (code === 'explained') return "What Salesforce's message means";
     if (status === 404) return 'Not found';
-    if (status >= 500) return 'Salesforce call failed';
+    if (code === 'salesforce_error') return 'Salesforce refused the request';
+    if (code === 'busy') return 'Too many logins at once';
+    if (status >= 500) return 'Salesforce could not be used';
     return 'This did not work';
 }

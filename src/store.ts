@@ -66,8 +66,8 @@ export interface LoginResult {
     readonly identity?: Identity;
     readonly identityError?: string;
     session: ActiveSession | RevokedSession;
-    /** A one-line outcome of the last action (refresh, revoke), shown once at the top of the page. */
-    notice?: { kind: 'ok' | 'error'; text: string };
+    /** A one-line outcome of the last action (refresh, revoke), shown once; `fresh` highlights a new token. */
+    notice?: { kind: 'ok' | 'error'; text: string; fresh?: boolean };
 }
 
 export type TakeFailure = 'no_login_in_progress' | 'state_mismatch' | 'state_already_used' | 'login_expired';

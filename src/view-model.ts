@@ -1,5 +1,6 @@
 // Turns a stored login result into what the result page shows. Values stay raw here; EJS escapes them.
 import type { Config } from './config.js';
+import { ENVIRONMENTS, PROMPTS, type Environment } from './input.js';
 import {
     curlLine,
     envLines,
@@ -9,7 +10,7 @@ import {
     sfCliLines,
     sfdxAuthUrl,
 } from './handoff.js';
-import { RESULT } from './messages.js';
+import { ENVIRONMENT_LABELS, RESULT } from './messages.js';
 import { orgKind } from './salesforce/hosts.js';
 import type { IdTokenVerdict } from './oauth/id-token.js';
 import type { ActiveSession, CheckedStatus, LoginResult } from './store.js';
@@ -97,6 +98,7 @@ export function resultView(config: Config, result: LoginResult, nowMs = Date.now
     const session = result.session.kind === 'active' ? result.session : undefined;
     return {
         status: statusView(config, result.session.status, nowMs),
+        who: result.identity?.username ?? result.loginHost,
         id: result.id,
         environment: result.environment,
         loginHost: result.loginHost,
@@ -126,4 +128,55 @@ export function loginSummary(result: LoginResult) {
 export function resultTitle(result: LoginResult): string {
     const who = result.identity?.username ?? result.loginHost;
     return `${who} · ${orgKind(result.environment, result.loginHost)} · sf-oauth-auth`;
+}
+
+export interface LoginFormValues {
+    sf_env: string;
+    my_domain: string;
+    scope: string;
+    prompt: string;
+    login_hint: string;
+}
+
+/** A My Domain the app refused, with the host it suggests instead when it can. */
+export interface FieldError {
+    message: string;
+    suggestion?: string;
+}
+
+/** A Consumer Key shown by its first and last characters: enough to tell which app is loaded. */
+export function keyHint(clientId: string): string {
+    return clientId.length <= 10 ? clientId : `${clientId.slice(0, 6)}…${clientId.slice(-4)}`;
+}
+
+/** The first page: the form (with what the person typed, after a refusal), logins, and the setup card. */
+export function indexView(
+    config: Config,
+    options: { logins?: LoginResult[]; form?: Partial<LoginFormValues>; error?: FieldError } = {},
+) {
+    const host = (url: string) => new URL(url).host;
+    const hosts: Record<Environment, string | undefined> = {
+        Production: host(config.productionUrl),
+        Sandbox: host(config.sandboxUrl),
+        Dev: host(config.productionUrl),
+        Custom: config.simulation && host(config.simulation.myDomainUrl),
+    };
+    return {
+        environments: ENVIRONMENTS.map((value) => ({ value, label: ENVIRONMENT_LABELS[value](hosts[value]) })),
+        prompts: [...PROMPTS, 'login consent'],
+        sandboxHost: host(config.sandboxUrl),
+        form: {
+            sf_env: options.form?.sf_env ?? 'Production',
+            my_domain: options.form?.my_domain ?? '',
+            scope: options.form?.scope ?? config.scope ?? '',
+            prompt: options.form?.prompt ?? config.prompt ?? '',
+            login_hint: options.form?.login_hint ?? '',
+        },
+        error: options.error,
+        logins: (options.logins ?? []).map(loginSummary),
+        simulated: config.simulation !== undefined,
+        consumerKey: keyHint(config.clientId),
+        publicClient: config.clientSecret === undefined,
+        callbackUrl: config.callbackUrl,
+    };
 }

@@ -2,35 +2,29 @@
 import type { Request, RequestHandler } from 'express';
 import { codeChallenge, randomToken } from '../crypto.js';
 import {
-    ENVIRONMENTS,
     parseEnvironment,
     parseLoginHint,
     parseMyDomain,
     parsePrompt,
     parseScope,
-    PROMPTS,
     type Environment,
 } from '../input.js';
 import { AppError } from '../errors.js';
-import { ENVIRONMENT_LABELS, REQUEST } from '../messages.js';
-import { loginSummary } from '../view-model.js';
+import { REQUEST } from '../messages.js';
+import { indexView, type LoginFormValues } from '../view-model.js';
 import { buildAuthorizeUrl } from '../oauth/authorize.js';
 import { readSalesforceErrorText } from '../salesforce/authorize-page.js';
 import type { Deps } from './index.js';
 import { browserId, cookieName, formFields, RANDOM_ID } from './middleware.js';
 
 export function home({ config, preflight, store }: Deps): RequestHandler {
-    const defaults = { scope: config.scope ?? '', prompt: config.prompt ?? '' };
-    const environments = ENVIRONMENTS.map((value) => ({ value, label: ENVIRONMENT_LABELS[value] }));
-    // Each prompt alone, and the common pair "login consent".
-    const prompts = [...PROMPTS, 'login consent'];
     return (req, res) => {
         // Asked ahead while the person reads the page, so that POST /login finds the verdict ready.
         for (const baseUrl of [config.productionUrl, config.sandboxUrl]) {
             void preflight({ baseUrl, scope: config.scope, prompt: config.prompt });
         }
-        const logins = store.resultsOf(browserId(config, store, req)).map(loginSummary);
-        res.render('index', { defaults, environments, prompts, logins });
+        const logins = store.resultsOf(browserId(config, store, req));
+        res.render('index', { v: indexView(config, { logins }) });
     };
 }
 
@@ -57,12 +51,33 @@ function loginTarget({ config }: Deps, environment: Environment, myDomain: strin
     return { loginHost: new URL(baseUrl).host, baseUrl };
 }
 
+const LOGIN_FIELDS = ['sf_env', 'my_domain', 'use_my_domain', 'scope', 'prompt', 'login_hint', 'tab'];
+
+/**
+ * A refused My Domain comes back as the same form, with what was typed and the reason next to the field
+ * (and a one-click suggestion when the app knows the login host to use).
+ */
+function myDomainTarget(deps: Deps, req: Request, f: Record<string, string | undefined>, environment: Environment) {
+    try {
+        return loginTarget(deps, environment, f.my_domain);
+    } catch (err) {
+        if (!(err instanceof AppError) || environment !== 'Custom') throw err;
+        const logins = deps.store.resultsOf(browserId(deps.config, deps.store, req));
+        const form = { ...f, sf_env: 'Custom' } as Partial<LoginFormValues>;
+        throw new FormRefusal(
+            indexView(deps.config, { logins, form, error: { message: err.message, suggestion: err.suggestion } }),
+        );
+    }
+}
+
 function readLoginForm(deps: Deps, req: Request) {
-    const f = formFields(req, ['sf_env', 'my_domain', 'scope', 'prompt', 'login_hint', 'tab']);
+    const f = formFields(req, LOGIN_FIELDS);
+    // "Use acme.my.salesforce.com" on a refused form: the suggested host, for Custom.
+    if (f.use_my_domain) Object.assign(f, { my_domain: f.use_my_domain, sf_env: 'Custom' });
     const environment = parseEnvironment(f.sf_env);
     return {
         environment,
-        ...loginTarget(deps, environment, f.my_domain),
+        ...myDomainTarget(deps, req, f, environment),
         scope: parseScope(f.scope) ?? deps.config.scope,
         prompt: parsePrompt(f.prompt) ?? deps.config.prompt,
         loginHint: parseLoginHint(f.login_hint),
@@ -71,10 +86,27 @@ function readLoginForm(deps: Deps, req: Request) {
     };
 }
 
+/** The login form, refused and shown again with its values and the reason. */
+class FormRefusal extends Error {
+    readonly view: ReturnType<typeof indexView>;
+
+    constructor(view: ReturnType<typeof indexView>) {
+        super('The login form was refused.');
+        this.name = this.constructor.name;
+        this.view = view;
+    }
+}
+
 export function login(deps: Deps): RequestHandler {
     const { config, store, preflight } = deps;
     return async (req, res) => {
-        const form = readLoginForm(deps, req);
+        let form;
+        try {
+            form = readLoginForm(deps, req);
+        } catch (err) {
+            if (!(err instanceof FormRefusal)) throw err;
+            return void res.status(400).render('index', { v: err.view });
+        }
         const refused = await preflight({ baseUrl: form.baseUrl, scope: form.scope, prompt: form.prompt });
         // While the person logs in at Salesforce, connections to the host that will redeem the code open.
         if (!refused) deps.salesforce.warm(form.baseUrl);

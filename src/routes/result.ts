@@ -6,7 +6,7 @@ import { REQUEST, RESULT } from '../messages.js';
 import type { ActiveSession, LoginResult } from '../store.js';
 import { postmanEnvironment } from '../handoff.js';
 import { checkToken } from './callback.js';
-import { resultView } from '../view-model.js';
+import { formatIssuedAt, resultView } from '../view-model.js';
 import type { Deps } from './index.js';
 import { actionForm, browserId, formFields, methodNotAllowed, RANDOM_ID } from './middleware.js';
 
@@ -32,7 +32,9 @@ function refresh(deps: Deps): Action {
         };
         (result.session as ActiveSession).status = await checkToken(deps, result.baseUrl, refreshed.tokens.accessToken);
         const rotated = refreshed.tokens.refreshToken !== tokens.refreshToken;
-        result.notice = { kind: 'ok', text: RESULT.refreshed(rotated) };
+        const issuedAt = formatIssuedAt(refreshed.tokens.issuedAt);
+        result.notice = { kind: 'ok', text: RESULT.refreshed(rotated, issuedAt), fresh: true };
+        return '#token';
     };
 }
 
@@ -61,7 +63,12 @@ function query({ config, salesforce }: Deps): Action {
     return async (result, fields) => {
         const session = active(result);
         const soql = (fields.soql ?? '').trim();
-        if (soql === '' || soql.length > 4000) throw new AppError('bad_request', RESULT.badSoql);
+        // A query the app will not send is answered in the query card, with what was typed kept.
+        if (soql === '' || soql.length > 4000) {
+            const message = soql === '' ? RESULT.emptySoql : RESULT.longSoql;
+            session.lastQuery = { ok: false, soql: (fields.soql ?? '').slice(0, 4000), errorCode: 'NOT_SENT', message };
+            return '#query';
+        }
         session.apiVersion ??= config.apiVersion ?? (await salesforce.latestApiVersion(session.tokens));
         session.lastQuery = await salesforce.query(session.tokens, session.apiVersion, soql);
         return '#query';

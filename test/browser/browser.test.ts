@@ -6,10 +6,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const AXE_SOURCE = axe.source;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-results');
 // Without the background-networking flags Chromium's own connections are refused on a closed network.
@@ -29,10 +31,13 @@ let page: Page;
 let problems: string[] = [];
 let appOrigin = 'http://localhost';
 
-async function newPage(options: { javaScriptEnabled?: boolean; width?: number } = {}): Promise<Page> {
+async function newPage(
+    options: { javaScriptEnabled?: boolean; width?: number; height?: number; dark?: boolean } = {},
+): Promise<Page> {
     context = await browser.newContext({
         javaScriptEnabled: options.javaScriptEnabled ?? true,
-        viewport: { width: options.width ?? 1200, height: 900 },
+        viewport: { width: options.width ?? 1200, height: options.height ?? 900 },
+        colorScheme: options.dark ? 'dark' : 'light',
     });
     page = await context.newPage();
     problems = [];
@@ -50,6 +55,22 @@ async function newPage(options: { javaScriptEnabled?: boolean; width?: number } 
     });
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     return page;
+}
+
+/**
+ * axe-core's verdict on the page as it is now. It is injected through the DevTools protocol, which the
+ * page's Content-Security-Policy does not govern.
+ */
+async function assertAccessible(what: string): Promise<void> {
+    await page.evaluate(AXE_SOURCE);
+    const violations = await page.evaluate(async () => {
+        const axe = (
+            window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }
+        ).axe;
+        const result = await axe.run();
+        return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+    });
+    assert.deepEqual(violations, [], `axe-core on ${what}`);
 }
 
 /** Console errors and CSP violations on the app's own pages (the simulator's pages are not ours). */
@@ -128,11 +149,13 @@ describe('in a real browser', () => {
             assert.equal(stack.sim.stats.lastTokenRealm, 'sandbox');
             // The tab that started the login claimed the code with its sessionStorage secret.
             assert.ok(stack.logs.some((line) => line.startsWith('POST /callback/tab 303')));
-            // The README's screenshot is refreshed on purpose only: `npm run screenshot`.
+            // The README's screenshot, the top of the page, is refreshed on purpose only: `npm run screenshot`.
             if (process.env.UPDATE_SCREENSHOT === '1') {
                 mkdirSync(join(ROOT, 'docs'), { recursive: true });
-                await page.screenshot({ path: join(ROOT, 'docs/result-page.png'), fullPage: true });
+                await page.setViewportSize({ width: 1100, height: 720 });
+                await page.screenshot({ path: join(ROOT, 'docs/result-page.png') });
             }
+            await assertAccessible('the result page');
             assertNoProblems();
         },
     );
@@ -198,7 +221,7 @@ describe('in a real browser', () => {
         await page.goto(`${stack.origin}/`);
         await page.getByRole('button', { name: 'Log in with Salesforce' }).click();
         await page.getByRole('button', { name: 'Deny access' }).click();
-        await page.getByRole('heading', { name: 'This did not work' }).waitFor();
+        await page.getByRole('heading', { name: 'The login was not allowed' }).waitFor();
         assert.equal(await page.locator('.sf-error').textContent(), 'access_denied');
         assert.match((await page.locator('.fix').textContent()) ?? '', /click Allow/);
         assertNoProblems();
@@ -218,14 +241,58 @@ describe('in a real browser', () => {
         assertNoProblems();
     });
 
-    browserTest('with JavaScript off, the login still completes', async () => {
-        await newPage({ javaScriptEnabled: false });
-        await loginThroughForm(`${stack.origin}/`, 'Dev');
-        assert.match((await page.locator('#access-token').textContent()) ?? '', /!AR/);
+    browserTest(
+        'with JavaScript off, the login still completes, the My Domain field shows and no Copy button does',
+        async () => {
+            await newPage({ javaScriptEnabled: false });
+            await page.goto(`${stack.origin}/`);
+            assert.ok(await page.locator('#my_domain').isVisible(), 'the field shows without JavaScript');
+            await loginThroughForm(`${stack.origin}/`, 'Dev');
+            assert.match((await page.locator('#access-token').textContent()) ?? '', /!AR/);
+            assert.equal(await page.locator('button.copy:visible').count(), 0);
+        },
+    );
+
+    browserTest('the My Domain field shows only for Custom, and typing one picks Custom', async () => {
+        await newPage();
+        await page.goto(`${stack.origin}/`);
+        assert.ok(await page.locator('#my_domain').isHidden());
+        await page.getByLabel('Environment').selectOption('Custom');
+        assert.ok(await page.locator('#my_domain').isVisible());
+        await page.getByLabel('Environment').selectOption('Production');
+        assert.ok(await page.locator('#my_domain').isHidden());
+        await page.getByLabel('Environment').selectOption('Custom');
+        await page.getByLabel('My Domain or Experience Cloud site (for Custom)').fill('acme.lightning.force.com');
+        await page.getByRole('button', { name: 'Log in with Salesforce' }).click();
+        // Refused: the same form, the value kept, the reason next to the field, and a one-click fix.
+        assert.equal(await page.locator('#my_domain').inputValue(), 'acme.lightning.force.com');
+        assert.equal(await page.locator('#my_domain').getAttribute('aria-invalid'), 'true');
+        await page.getByRole('button', { name: 'Use acme.my.salesforce.com' }).waitFor();
+        await assertAccessible('the refused form');
+        assertNoProblems();
+    });
+
+    browserTest('every page passes axe-core in the light and the dark color scheme', async () => {
+        for (const dark of [false, true]) {
+            await newPage({ dark });
+            await page.goto(`${stack.origin}/`);
+            await assertAccessible(`the first page (${dark ? 'dark' : 'light'})`);
+            await loginThroughForm(`${stack.origin}/`, 'Production');
+            await page.getByRole('button', { name: 'Run query', exact: true }).click();
+            await page.locator('#query-results').waitFor();
+            await assertAccessible(`the result page with a query (${dark ? 'dark' : 'light'})`);
+            await page.goto(`${stack.origin}/nowhere`);
+            await assertAccessible(`the 404 page (${dark ? 'dark' : 'light'})`);
+            assert.equal(
+                await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme),
+                'light dark',
+            );
+            await context.close();
+        }
     });
 
     browserTest('at phone width, the result page needs no sideways scrolling and every field has a label', async () => {
-        await newPage({ width: 375 });
+        await newPage({ width: 375, height: 740 });
         await page.goto(`${stack.origin}/`);
         const unlabelled = await page.evaluate(
             () =>
@@ -239,6 +306,12 @@ describe('in a real browser', () => {
             () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
         );
         assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+        // The token is on the first screen.
+        const token = await page.locator('#access-token').boundingBox();
+        assert.ok(token && token.y + token.height <= 740, 'the access token is on the first screen');
+        if (process.env.UPDATE_SCREENSHOT === '1') {
+            await page.screenshot({ path: join(ROOT, 'docs/result-page-phone.png') });
+        }
         const headings = await page.evaluate(() =>
             [...document.querySelectorAll('h1, h2, h3')].map((h) => Number(h.tagName[1])),
         );
@@ -282,6 +355,9 @@ describe('npm run demo in a real browser', () => {
         await loginThroughForm(`${url.replace('localhost', '127.0.0.1')}/`, 'Sandbox');
         assert.match((await page.locator('.banner').textContent()) ?? '', /simulated/);
         assert.match((await page.locator('#access-token').textContent()) ?? '', /!AR/);
+        await assertAccessible('the demo result page, banner included');
+        await page.goto(`${url}/`);
+        await assertAccessible('the demo first page, banner included');
         assertNoProblems();
     });
 });

@@ -66,13 +66,19 @@ describe('after the login', () => {
         const { browser, url, html } = await loggedIn(stack, { sf_env: 'Sandbox' });
         const reply = await browser.post(`${url}/refresh`, {});
         assert.equal(reply.status, 303);
-        assert.equal(reply.location, url);
+        assert.equal(reply.location, `${url}#token`, 'back to the token');
         assert.equal(stack.sim.stats.lastTokenForm?.grant_type, 'refresh_token');
         assert.equal(stack.sim.stats.lastTokenRealm, 'sandbox');
         const page = await browser.request(url);
         assert.notEqual(accessTokenOf(page.body), accessTokenOf(html));
         assert.equal(refreshTokenOf(page.body), refreshTokenOf(html), 'without rotation the refresh token stays');
-        assert.match(text(page.body), /Refreshed: a new access token was issued\./);
+        assert.match(
+            text(page.body),
+            /Refreshed: a new access token was issued at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\./,
+        );
+        assert.match(page.body, /<div class="secret fresh"><code id="access-token">/, 'the new token is highlighted');
+        const again = await browser.request(url);
+        assert.doesNotMatch(again.body, /secret fresh/, 'only once');
     });
 
     it('with refresh token rotation, the new refresh token is kept and works for the next refresh', async () => {

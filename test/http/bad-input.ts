@@ -240,9 +240,13 @@ describe('bad input', () => {
             const { b, url } = await signedIn();
             checked(await b.request(`${url}/revoke`), 405, /buttons on the result page/);
         });
-        it('an empty SOQL answers 400', async () => {
+        it('an empty SOQL is answered in the query card, not on an error page, and sends no query', async () => {
             const { b, url } = await signedIn();
-            checked(await b.post(`${url}/query`, { soql: '  ' }), 400, /Enter a SOQL query/);
+            const reply = await b.post(`${url}/query`, { soql: '  ' });
+            assert.equal(reply.status, 303);
+            assert.equal(reply.location, `${url}#query`);
+            const page = (await b.request(url)).body;
+            assert.match(text(page), /NOT_SENT Enter a SOQL query, for example SELECT Id, Name FROM Account LIMIT 5\./);
         });
         it('soql sent twice answers 400', async () => {
             const { b, url } = await signedIn();
@@ -298,5 +302,53 @@ describe('bad input', () => {
         for (const seen of ['?', 'code=', 'state=', SECRET, 'aPrx', '!AR']) {
             assert.ok(!logs.includes(seen), `the log contains ${JSON.stringify(seen)}`);
         }
+    });
+});
+
+describe('the first page keeps what was typed', () => {
+    it('a look-alike My Domain comes back as the same form: value kept, message by the field, one-click suggestion', async (t) => {
+        const stack = await startStack(t);
+        const b = new Browser();
+        const reply = await b.post(`${stack.origin}/login`, {
+            sf_env: 'Custom',
+            my_domain: 'acme.lightning.force.com',
+            scope: 'api web',
+        });
+        assert.equal(reply.status, 400);
+        assertSafeHeaders(reply);
+        assert.match(reply.body, /<option value="Custom" selected>/);
+        assert.match(
+            reply.body,
+            /id="my_domain"[^>]*value="acme\.lightning\.force\.com"[^>]*aria-invalid="true" aria-describedby="my_domain_error my_domain_help"/,
+        );
+        assert.match(
+            reply.body,
+            /<p class="field-error" id="my_domain_error">acme\.lightning\.force\.com is the address of Salesforce pages/,
+        );
+        assert.match(
+            reply.body,
+            /<button class="secondary" type="submit" name="use_my_domain" value="acme\.my\.salesforce\.com">Use acme\.my\.salesforce\.com<\/button>/,
+        );
+        assert.match(reply.body, /id="scope"[^>]*value="api web"/);
+        const used = await b.post(`${stack.origin}/login`, {
+            sf_env: 'Custom',
+            my_domain: 'acme.lightning.force.com',
+            use_my_domain: 'acme.my.salesforce.com',
+        });
+        assert.equal(used.status, 302);
+    });
+
+    it('with a simulated org, the setup card says so instead of giving setup advice that does not apply', async (t) => {
+        const stack = await startStack(t);
+        const page = text((await new Browser().request(`${stack.origin}/`)).body);
+        assert.match(page, /This org is simulated on this machine: nothing to set up/);
+        assert.doesNotMatch(page, /Register this exact Callback URL/);
+    });
+
+    it('a page that does not exist offers the first page', async (t) => {
+        const stack = await startStack(t);
+        const reply = await new Browser().request(`${stack.origin}/nowhere`);
+        assert.equal(reply.status, 404);
+        assert.match(reply.body, /<a class="button" href="\/">Go to the first page<\/a>/);
     });
 });

@@ -30,7 +30,7 @@ describe('login flow', () => {
         assertSafeHeaders(page);
         assert.match(page.body, /<select id="sf_env" name="sf_env"/);
         for (const v of ['Production', 'Sandbox', 'Dev', 'Custom'])
-            assert.match(page.body, new RegExp(`<option value="${v}">`));
+            assert.match(page.body, new RegExp(`<option value="${v}"( selected)?>`));
         assert.match(page.body, new RegExp(`${stack.origin}/callback`));
     });
 

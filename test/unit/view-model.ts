@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { errorTitle } from '../../src/messages.js';
 import { shellQuote } from '../../src/handoff.js';
 import { loadConfig } from '../../src/config.js';
-import { formatExpiry, formatIssuedAt, relativeTime, statusView } from '../../src/view-model.js';
+import { formatExpiry, formatIssuedAt, indexView, relativeTime, statusView } from '../../src/view-model.js';
 
 describe('shellQuote', () => {
     for (const value of ['plain', "it's", "a'b'c", '$(id) `x` "y" \\ ;|&', "'"]) {
@@ -29,8 +29,9 @@ describe('formatIssuedAt', () => {
 describe('errorTitle', () => {
     const cases: Array<[string, number, string]> = [
         ['internal', 500, 'Something went wrong'],
-        ['bad_response', 502, 'Salesforce call failed'],
-        ['timeout', 504, 'Salesforce call failed'],
+        ['bad_response', 502, 'Salesforce could not be used'],
+        ['salesforce_error', 502, 'Salesforce refused the request'],
+        ['timeout', 504, 'Salesforce could not be used'],
         ['result_not_found', 404, 'Not found'],
         ['state_mismatch', 400, 'This did not work'],
     ];
@@ -70,4 +71,26 @@ describe('token status and expiry', () => {
             assert.equal(view.expiresAt, undefined);
         });
     }
+});
+
+describe('indexView', () => {
+    it('a real org shows the Consumer Key by its first and last characters, and the login hosts really used', () => {
+        const v = indexView(
+            loadConfig({
+                CLIENT_ID: '3MVG9ABCDEFGHIJKLMNOP.XYZ1234',
+                BASE_SALESFORCE_SANDBOX_URL: 'https://acme--uat.sandbox.my.salesforce.com',
+            }),
+        );
+        assert.equal(v.consumerKey, '3MVG9A…1234');
+        assert.equal(v.simulated, false);
+        assert.deepEqual(
+            v.environments.map((e) => e.label),
+            [
+                'Production (login.salesforce.com)',
+                'Sandbox (acme--uat.sandbox.my.salesforce.com)',
+                'Dev: Developer Edition (login.salesforce.com)',
+                'Custom: My Domain or Experience Cloud site',
+            ],
+        );
+    });
 });
