@@ -51,7 +51,9 @@ function timed(log: (line: string) => void, budgetMs: number): RequestHandler {
         res.on('finish', () => {
             const { totalMs, salesforceMs } = timing.read();
             const waited = salesforceMs > 0 ? ` (salesforce ${salesforceMs.toFixed(1)}ms)` : '';
-            log(`${req.method} ${safePath(req.path)} ${res.statusCode} ${totalMs.toFixed(1)}ms${waited}`);
+            // originalUrl: a mounted route (/static) sees its own path in req.path; the log names what was asked.
+            const path = req.originalUrl.split('?')[0] ?? '';
+            log(`${req.method} ${safePath(path)} ${res.statusCode} ${totalMs.toFixed(1)}ms${waited}`);
         });
         requestTiming.run(timing, next);
     };

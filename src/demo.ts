@@ -1,4 +1,5 @@
 // `npm run demo`: the whole login against the built-in Salesforce simulator. No org and no .env needed.
+import open from 'open';
 import { createApp } from './app.js';
 import { bindLoopback } from './serve.js';
 import { simulatedConfig } from './simulated-config.js';
@@ -35,10 +36,8 @@ bound.serve(createApp(config));
 
 console.log('sf-oauth-auth demo: the Salesforce org is simulated on this machine.');
 console.log(`Open ${config.origin} (http://127.0.0.1:${bound.port} works too) and log in with any username.`);
-console.log(
-    `Simulated login hosts: production ${simulator.urls.production}, sandbox ${simulator.urls.sandbox}, My Domain ${simulator.urls.mydomain}`,
-);
 console.log('Stop with Control-C.');
+if (process.argv.includes('--open')) await open(config.origin).catch(() => undefined);
 
 process.on('SIGINT', () => {
     void simulator.close().then(() => process.exit(0));

@@ -1,5 +1,8 @@
 // The entry point of `npm start`: reads .env, checks the configuration, serves on loopback.
+// `npm start -- --open` also opens the page in the default browser, as the Salesforce CLI does.
+import { existsSync } from 'node:fs';
 import dotenv from 'dotenv';
+import open from 'open';
 import { createApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { ConfigError } from './errors.js';
@@ -13,8 +16,12 @@ try {
     config = loadConfig(process.env);
 } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
+    // The advice depends on whether there is a .env to fix.
+    const advice = existsSync('.env')
+        ? 'Fix these in .env (see README.md, "Configuration").'
+        : 'There is no .env here: copy .env.example to .env and fill it in (see README.md, "Configuration").';
     console.error(
-        `sf-oauth-auth cannot start.\n${err.message}\n\nCopy .env.example to .env and fill it in (see README.md, "Configuration").`,
+        `sf-oauth-auth cannot start.\n${err.message}\n\n${advice}\nTo try the tool without an org: npm run demo`,
     );
     process.exit(1);
 }
@@ -37,6 +44,7 @@ try {
             : 'Public client: no CLIENT_SECRET, so PKCE alone protects the code (untick "Require Secret for Web Server Flow").',
     );
     console.log('Stop with Control-C.');
+    if (process.argv.includes('--open')) await open(config.origin).catch(() => undefined);
     // Tokens live only in this process: stopping it forgets them all.
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
 } catch (err) {

@@ -351,4 +351,13 @@ describe('the first page keeps what was typed', () => {
         assert.equal(reply.status, 404);
         assert.match(reply.body, /<a class="button" href="\/">Go to the first page<\/a>/);
     });
+
+    it('the request log names a stylesheet by the path that was asked for', async (t) => {
+        const stack = await startStack(t);
+        await new Browser().request(`${stack.origin}/static/style.css`);
+        assert.ok(
+            stack.logs.some((line) => /^GET \/static\/style\.css 200 /.test(line)),
+            stack.logs.join('\n'),
+        );
+    });
 });

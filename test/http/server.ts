@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import net, { type AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -16,11 +16,20 @@ import { Browser, loginRequestId, text } from '../support/stack.js';
 const SERVER = fileURLToPath(new URL('../../dist/server.js', import.meta.url));
 const SIMULATE = fileURLToPath(new URL('../../dist/simulate.js', import.meta.url));
 
-/** Runs the server entry in an empty folder (so no developer .env is read) until it exits or prints `until`. */
-function run(env: Record<string, string>, until?: RegExp): Promise<{ code: number | null; out: string; err: string }> {
+/**
+ * Runs the server entry in an empty folder (so no developer .env is read), or one holding `dotEnv` as its
+ * .env, until it exits or prints `until`.
+ */
+function run(
+    env: Record<string, string>,
+    until?: RegExp,
+    dotEnv?: string,
+): Promise<{ code: number | null; out: string; err: string }> {
+    const cwd = mkdtempSync(join(tmpdir(), 'sfoa-'));
+    if (dotEnv !== undefined) writeFileSync(join(cwd, '.env'), dotEnv);
     return new Promise((resolve) => {
         const child = spawn(process.execPath, [SERVER], {
-            cwd: mkdtempSync(join(tmpdir(), 'sfoa-')),
+            cwd,
             env: { PATH: process.env.PATH ?? '', ...env },
         });
         let out = '';
@@ -75,7 +84,8 @@ describe('npm start', () => {
         assert.equal(code, 1);
         assert.match(err, /CLIENT_ID is missing/);
         assert.match(err, /APP_PORT must be a whole number/);
-        assert.match(err, /Copy \.env\.example to \.env/);
+        assert.match(err, /There is no \.env here: copy \.env\.example to \.env/);
+        assert.match(err, /npm run demo/);
         assert.doesNotMatch(err, /TypeError|    at /);
     });
 
@@ -179,5 +189,13 @@ describe('npm start', () => {
         const result = text((await b.request(callback.location!)).body);
         assert.match(result, /Username me@example\.com/);
         assert.match(result, /Signature Verified with CLIENT_SECRET/);
+    });
+
+    it('with a .env that has a mistake, the message names it and says to fix .env, not to copy the example', async () => {
+        const { code, err } = await run({}, undefined, 'CLIENT_ID = abc\nAPP_PORT = seventy\n');
+        assert.equal(code, 1);
+        assert.match(err, /APP_PORT must be a whole number/);
+        assert.match(err, /Fix these in \.env/);
+        assert.doesNotMatch(err, /copy \.env\.example/);
     });
 });
