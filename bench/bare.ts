@@ -2,18 +2,17 @@
 // without the app's host check, security headers, request log or cookies.
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { loadConfig } from '../src/config.js';
+import { indexView } from '../src/view-model.js';
 
 const app = express();
 app.set('view engine', 'ejs');
 app.set('views', fileURLToPath(new URL('../views', import.meta.url)));
 app.enable('view cache');
+// The same page as the app's GET /: the same view model, built for each request as the app builds it.
+const config = loadConfig({ CLIENT_ID: 'bench' });
 app.get('/', (_req, res) => {
-    res.render('index', {
-        simulated: false,
-        callbackUrl: 'http://localhost:7777/callback',
-        publicClient: true,
-        defaults: { scope: '', prompt: '' },
-    });
+    res.render('index', { simulated: false, v: indexView(config, { logins: [] }) });
 });
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
     const address = server.address();

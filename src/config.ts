@@ -126,6 +126,17 @@ function appOrigin(env: Env, port: number, problems: string[]): { host: string; 
     return { host, origin };
 }
 
+/** A proxy variable must be an http(s) URL; naming the variable (never its value, which may hold a password). */
+function proxyProblems(proxy: ProxySettings): string[] {
+    const named: Array<[string, string | undefined]> = [
+        ['HTTPS_PROXY', proxy.https],
+        ['HTTP_PROXY', proxy.http],
+    ];
+    return named
+        .filter(([, url]) => url !== undefined && !/^https?:\/\/[^/]/.test(url))
+        .map(([name]) => `${name} must be a URL such as http://proxy.example:8080 (check the lower-case form too)`);
+}
+
 /** Reads every variable at once and throws one ConfigError that names each bad one. Pure: no I/O. */
 export function loadConfig(env: Env): Config {
     const problems: string[] = [];
@@ -151,14 +162,7 @@ export function loadConfig(env: Env): Config {
     const tokenPath = path(env, 'TOKEN_URL', '/services/oauth2/token', problems);
     const httpTimeoutMs = integer(env, 'HTTP_TIMEOUT_MS', 10000, 100, 600000, problems);
     const proxy = proxySettings(env);
-    for (const [name, url] of [
-        ['HTTPS_PROXY', proxy.https],
-        ['HTTP_PROXY', proxy.http],
-    ] as const) {
-        if (url !== undefined && !/^https?:\/\/[^/]/.test(url)) {
-            problems.push(`${name} must be a URL such as http://proxy.example:8080 (check the lower-case form too)`);
-        }
-    }
+    problems.push(...proxyProblems(proxy));
     const preflight = value(env, 'PREFLIGHT')?.toLowerCase() ?? 'on';
     if (preflight !== 'on' && preflight !== 'off') problems.push(`PREFLIGHT must be on or off (got "${preflight}")`);
     const preflightTimeoutMs =

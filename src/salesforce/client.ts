@@ -41,6 +41,23 @@ export interface SalesforceClient {
     preflight(authorizeUrl: URL, timeoutMs: number): Promise<SalesforceError | undefined>;
 }
 
+/**
+ * A cache of answers that change rarely, keyed by host: the promise is kept, so calls that arrive while the
+ * first is in flight share it, and a failure is forgotten so that the next call asks again.
+ */
+function cachedLookups<T>(ttlMs: number, load: (key: string) => Promise<T>): (key: string) => Promise<T> {
+    const cache = new LRUCache<string, Promise<T>>({ max: 200, ttl: ttlMs });
+    return (key) => {
+        let value = cache.get(key);
+        if (!value) {
+            value = load(key);
+            value.catch(() => cache.delete(key));
+            cache.set(key, value);
+        }
+        return value;
+    };
+}
+
 export function createSalesforceClient(
     config: Config,
     send: Send = createTransport(config.httpTimeoutMs, config.proxy),
@@ -48,21 +65,15 @@ export function createSalesforceClient(
     const tokenUrl = (baseUrl: string) => endpointUrl(baseUrl, config.tokenPath).href;
     const clientAuth = { client_id: config.clientId, client_secret: config.clientSecret };
 
-    const keySets = new LRUCache<string, Promise<JSONWebKeySet>>({ max: 50, ttl: 10 * 60_000 });
-    // An org's API versions change three times a year: one lookup per instance for ten minutes is plenty.
-    const versions = new LRUCache<string, Promise<string>>({ max: 200, ttl: 10 * 60_000 });
     const warmHost = createWarmer(send, { sockets: 2, windowMs: 5 * 60_000, now: Date.now });
-
-    function signingKeys(baseUrl: string): Promise<JSONWebKeySet> {
-        let keys = keySets.get(baseUrl);
-        if (!keys) {
-            keys = send('GET', endpointUrl(baseUrl, '/id/keys').href).then((r) => parseKeySet(r) as JSONWebKeySet);
-            // A failed fetch is not kept: the next login asks again.
-            keys.catch(() => keySets.delete(baseUrl));
-            keySets.set(baseUrl, keys);
-        }
-        return keys;
-    }
+    const signingKeys = cachedLookups(10 * 60_000, async (baseUrl) => {
+        return parseKeySet(await send('GET', endpointUrl(baseUrl, '/id/keys').href)) as JSONWebKeySet;
+    });
+    // An org's API versions change three times a year: one lookup per instance for ten minutes is plenty.
+    // `/services/data/` needs no authentication (REST API Developer Guide, "Versions").
+    const versions = cachedLookups(10 * 60_000, async (instanceUrl) => {
+        return parseApiVersions(await send('GET', new URL('/services/data/', instanceUrl).href));
+    });
 
     return {
         signingKeys,
@@ -101,14 +112,7 @@ export function createSalesforceClient(
         },
 
         latestApiVersion(tokens) {
-            let latest = versions.get(tokens.instanceUrl);
-            if (!latest) {
-                const url = new URL('/services/data/', tokens.instanceUrl).href;
-                latest = send('GET', url, { bearer: tokens.accessToken }).then(parseApiVersions);
-                latest.catch(() => versions.delete(tokens.instanceUrl));
-                versions.set(tokens.instanceUrl, latest);
-            }
-            return latest;
+            return versions(tokens.instanceUrl);
         },
 
         async introspect(baseUrl, accessToken) {
