@@ -79,14 +79,17 @@ function percentile(values: number[], p: number): number {
 /** Starts `npm run demo` on a free port; resolves with the app origin and the simulated production host. */
 async function startDemo(): Promise<{ child: ChildProcess; origin: string; production: string }> {
     const port = await freePort();
-    let production = '';
-    const child = start([join(ROOT, 'dist/demo.js')], { APP_PORT: String(port) }, (line) => {
-        production ||= /production (\S+),/.exec(line)?.[1] ?? '';
-    });
+    const child = start([join(ROOT, 'dist/demo.js')], { APP_PORT: String(port) });
     const origin = `http://localhost:${port}`;
     await waitFor(`${origin}/`);
-    while (!production) await sleep(10);
-    return { child, origin, production };
+    // The simulated production login host is where the app sends a Production login.
+    const login = await fetch(`${origin}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: 'sf_env=Production',
+    });
+    return { child, origin, production: new URL(login.headers.get('location')!).origin };
 }
 
 /** POST /login, the simulator's login page and "Log In": the browser's half of a login, up to the callback. */

@@ -1,15 +1,5 @@
-// The fix table: each Salesforce error this flow can meet, what it usually means, and the exact fix,
-// External Client App screens first. The error page shows the row that matches; explain() in fixes.ts finds it.
-import type { Fix, FixContext } from './fixes.js';
-
-export interface Row {
-    error: string;
-    /** What happened, in words a person uses: the error page's heading. */
-    headline?: string;
-    /** Matches error_description; a row without one matches any description of that code. */
-    description?: RegExp;
-    explain(ctx: FixContext): Fix;
-}
+// The fix table: each Salesforce error this flow can meet, its usual cause and the exact fix.
+import type { FixContext, Row } from './fixes.js';
 
 // External Client Apps are the self-service path since Spring '26, so their screens come first.
 const TAKES_TIME = 'Changes to an External Client App or Connected App can take up to 10 minutes to take effect.';

@@ -20,6 +20,15 @@ export interface Fix {
     note?: string;
 }
 
+export interface Row {
+    error: string;
+    /** What happened, in words a person uses: the error page's heading. */
+    headline?: string;
+    /** Matches error_description; a row without one matches any description of that code. */
+    description?: RegExp;
+    explain(ctx: FixContext): Fix;
+}
+
 export function explain(error: SalesforceError, ctx: FixContext): (Fix & { headline?: string }) | undefined {
     const row = FIXES.find(
         (r) => r.error === error.error && (!r.description || r.description.test(error.description ?? '')),

@@ -100,7 +100,7 @@ export const DEFAULT_LIMITS: StoreLimits = {
     maxPendingPerBrowser: 5,
     protectedPendingMs: 5 * 60_000,
     maxUsedStates: 10_000,
-    maxResults: 1_000,
+    maxResults: 10_000,
     resultTtlMs: 8 * 3600_000,
     protectedResultMs: 60 * 60_000,
 };
