@@ -25,6 +25,20 @@ document.addEventListener('click', async (event) => {
     }, 2000);
 });
 
+// The token's status is asked beside the page; when the page came before the answer, fetch it.
+const pendingStatus = document.querySelector('[data-pending]');
+if (pendingStatus) {
+    fetch(pendingStatus.getAttribute('data-pending'), { headers: { accept: 'application/json' } })
+        .then((res) => (res.ok ? res.json() : undefined))
+        .then((status) => {
+            if (!status) return;
+            pendingStatus.textContent = status.text;
+            const expires = document.getElementById('expires-at');
+            if (expires && status.expiresAt) expires.textContent = status.expiresAt;
+        })
+        .catch(() => undefined);
+}
+
 // The My Domain field belongs to Custom: shown for it, hidden for the others (always shown without JavaScript).
 const environment = document.getElementById('sf_env');
 const myDomainField = document.getElementById('my-domain-field');

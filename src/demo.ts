@@ -1,5 +1,4 @@
 // `npm run demo`: the whole login against the built-in Salesforce simulator. No org and no .env needed.
-import open from 'open';
 import { createApp } from './app.js';
 import { bindLoopback } from './serve.js';
 import { simulatedConfig } from './simulated-config.js';
@@ -37,7 +36,11 @@ bound.serve(createApp(config));
 console.log('sf-oauth-auth demo: the Salesforce org is simulated on this machine.');
 console.log(`Open ${config.origin} (http://127.0.0.1:${bound.port} works too) and log in with any username.`);
 console.log('Stop with Control-C.');
-if (process.argv.includes('--open')) await open(config.origin).catch(() => undefined);
+if (process.argv.includes('--open')) {
+    // Loaded only when asked for: start-up stays fast.
+    const { default: open } = await import('open');
+    await open(config.origin).catch(() => undefined);
+}
 
 process.on('SIGINT', () => {
     void simulator.close().then(() => process.exit(0));

@@ -82,6 +82,7 @@ export const RESULT = {
     idTokenVerified: 'Verified: signature, issuer, audience, expiry and nonce all check out',
     idTokenFailed: (reason: string) => `Not verified, so not shown as your identity: ${reason.replace(/\.$/, '')}.`,
     statusActive: 'Active',
+    statusChecking: 'Checking with Salesforce…',
     statusInactive: 'Not active: Salesforce no longer accepts this access token',
     statusNeedsSecret:
         'Not checked: Salesforce answers introspection only with the Consumer Secret. Set CLIENT_SECRET to see it.',

@@ -2,7 +2,6 @@
 // `npm start -- --open` also opens the page in the default browser, as the Salesforce CLI does.
 import { existsSync } from 'node:fs';
 import dotenv from 'dotenv';
-import open from 'open';
 import { createApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { ConfigError } from './errors.js';
@@ -44,7 +43,11 @@ try {
             : 'Public client: no CLIENT_SECRET, so PKCE alone protects the code (untick "Require Secret for Web Server Flow").',
     );
     console.log('Stop with Control-C.');
-    if (process.argv.includes('--open')) await open(config.origin).catch(() => undefined);
+    if (process.argv.includes('--open')) {
+        // Loaded only when asked for: start-up stays fast.
+        const { default: open } = await import('open');
+        await open(config.origin).catch(() => undefined);
+    }
     // Tokens live only in this process: stopping it forgets them all.
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
 } catch (err) {

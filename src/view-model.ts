@@ -79,7 +79,7 @@ export function formatExpiry(expSeconds: number, nowMs: number): string {
 export function statusView(config: Config, status: CheckedStatus | undefined, nowMs: number) {
     switch (status?.kind) {
         case undefined:
-            return { text: RESULT.statusUnknown('not asked yet'), expiresAt: undefined };
+            return { text: RESULT.statusChecking, expiresAt: undefined, pending: true };
         case 'active':
             return { text: RESULT.statusActive, expiresAt: status.exp ? formatExpiry(status.exp, nowMs) : undefined };
         case 'inactive':

@@ -6,20 +6,12 @@ import { constantTimeEqual, randomToken } from '../crypto.js';
 import { AppError } from '../errors.js';
 import { callbackMessages, RESULT } from '../messages.js';
 import { codeFromCallback, readCallbackParams } from '../oauth/callback.js';
-import { verifyIdToken, type IdTokenVerdict } from '../oauth/id-token.js';
+import type { IdTokenVerdict } from '../oauth/id-token.js';
 import type { Exchanged } from '../salesforce/client.js';
-import type { AwaitingTab, CheckedStatus, LoginResult, PendingLogin } from '../store.js';
+import type { AwaitingTab, LoginResult, PendingLogin } from '../store.js';
 import type { Deps } from './index.js';
 import { browserId, cookieValue, formFields, RANDOM_ID } from './middleware.js';
-
-/** Introspection of an access token; a failure is shown on the page, never thrown. */
-export async function checkToken({ salesforce }: Deps, baseUrl: string, accessToken: string): Promise<CheckedStatus> {
-    try {
-        return await salesforce.introspect(baseUrl, accessToken);
-    } catch (err) {
-        return { kind: 'unknown', reason: err instanceof AppError ? err.message : RESULT.identityFailed };
-    }
-}
+import { startStatusCheck } from './status.js';
 
 /** OpenID Connect: the id_token checked against the login host's keys, this login's nonce and the Consumer Key. */
 async function checkIdToken(
@@ -29,6 +21,8 @@ async function checkIdToken(
 ): Promise<IdTokenVerdict> {
     try {
         const keys = await salesforce.signingKeys(login.baseUrl);
+        // jose is loaded on the first id_token, not at start-up.
+        const { verifyIdToken } = await import('../oauth/id-token.js');
         return await verifyIdToken(idToken, keys, {
             issuer: login.baseUrl,
             audience: config.clientId,
@@ -40,19 +34,17 @@ async function checkIdToken(
 }
 
 /**
- * Identity, the token's status and the id_token are checked side by side, on the connections to the login host
- * that were opened while the person logged in (its keys were fetched then too). None of them blocks the token.
+ * Identity and the id_token are checked side by side, on a connection to the login host that was opened while
+ * the person logged in (its keys were fetched then too). Neither blocks the token.
  */
 async function learnAboutLogin(deps: Deps, { tokens, idToken }: Exchanged, login: PendingLogin) {
     const { salesforce } = deps;
-    const [identity, status, identityToken] = await Promise.allSettled([
+    const [identity, identityToken] = await Promise.allSettled([
         salesforce.identity(tokens),
-        checkToken(deps, login.baseUrl, tokens.accessToken),
         idToken === undefined ? Promise.resolve(undefined) : checkIdToken(deps, login, idToken),
     ]);
     return {
         identityToken: identityToken.status === 'fulfilled' ? identityToken.value : undefined,
-        status: status.status === 'fulfilled' ? status.value : undefined,
         identity: identity.status === 'fulfilled' ? identity.value : undefined,
         identityError:
             identity.status === 'rejected'
@@ -81,11 +73,11 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
             tokens: exchanged.tokens,
             signatureVerified: exchanged.signatureVerified,
             apiVersion: deps.config.apiVersion,
-            status: learned.status,
             identityToken: learned.identityToken,
         },
     };
     deps.store.addResult(result);
+    startStatusCheck(deps, result, exchanged.tokens.accessToken);
     // The API version needs a connection to the instance, a second host: it is looked up beside the page,
     // cached per instance, and awaited only by a query that needs it.
     if (result.session.kind === 'active' && !deps.config.apiVersion) {

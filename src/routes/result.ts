@@ -5,8 +5,8 @@ import { AppError } from '../errors.js';
 import { REQUEST, RESULT } from '../messages.js';
 import type { ActiveSession, LoginResult } from '../store.js';
 import { postmanEnvironment } from '../handoff.js';
-import { checkToken } from './callback.js';
-import { formatIssuedAt, resultView } from '../view-model.js';
+import { checkToken, startStatusCheck, statusCheck } from './status.js';
+import { formatIssuedAt, resultView, statusView } from '../view-model.js';
 import type { Deps } from './index.js';
 import { actionForm, browserId, formFields, methodNotAllowed, RANDOM_ID } from './middleware.js';
 
@@ -30,7 +30,7 @@ function refresh(deps: Deps): Action {
             signatureVerified: refreshed.signatureVerified,
             status: undefined,
         };
-        (result.session as ActiveSession).status = await checkToken(deps, result.baseUrl, refreshed.tokens.accessToken);
+        startStatusCheck(deps, result, refreshed.tokens.accessToken);
         const rotated = refreshed.tokens.refreshToken !== tokens.refreshToken;
         const issuedAt = formatIssuedAt(refreshed.tokens.issuedAt);
         result.notice = { kind: 'ok', text: RESULT.refreshed(rotated, issuedAt), fresh: true };
@@ -43,19 +43,29 @@ function revoke(deps: Deps): Action {
         const { tokens } = active(result);
         const refused = await deps.salesforce.revoke(result.baseUrl, tokens.refreshToken ?? tokens.accessToken);
         // Forgotten either way: a token Salesforce calls invalid is of no use, and keeping it would mislead.
-        result.session = { kind: 'revoked', status: await checkToken(deps, result.baseUrl, tokens.accessToken) };
+        result.session = { kind: 'revoked' };
+        startStatusCheck(deps, result, tokens.accessToken);
         result.notice = refused
             ? { kind: 'error', text: RESULT.revokeRefused(refused.error, refused.description) }
             : { kind: 'ok', text: RESULT.revokedOk(result.loginHost, tokens.refreshToken !== undefined) };
     };
 }
 
-/** "Check again": asks introspection about the current access token. */
+/** "Check again": asks introspection about the current access token, and waits for the answer. */
 function introspect(deps: Deps): Action {
     return async (result) => {
         const session = active(result);
         session.status = await checkToken(deps, result.baseUrl, session.tokens.accessToken);
         return '#token';
+    };
+}
+
+/** GET /result/:id/status.json: the page's script asks for the status the page could not wait for. */
+function statusJson({ config, store }: Deps): RequestHandler {
+    return async (_req, res) => {
+        const result = res.locals.result as LoginResult;
+        const status = result.session.status ?? (await statusCheck(result));
+        res.json(statusView(config, status, store.time()));
     };
 }
 
@@ -154,6 +164,7 @@ export function resultRoutes(deps: Deps, sameOrigin: RequestHandler): Router {
 
     router.get('/:id', showResult(deps));
     router.get('/:id/postman-environment.json', postmanDownload(deps));
+    router.get('/:id/status.json', statusJson(deps));
     router.post('/:id/refresh', sameOrigin, actionForm, runAction(refresh(deps), { join: true }));
     router.post('/:id/revoke', sameOrigin, actionForm, runAction(revoke(deps)));
     router.post('/:id/query', sameOrigin, actionForm, runAction(query(deps)));

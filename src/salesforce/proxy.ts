@@ -3,8 +3,6 @@
 // through a CONNECT tunnel, so TLS is still verified end to end with Salesforce.
 import http from 'node:http';
 import https from 'node:https';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 
 export interface ProxySettings {
     readonly https?: string;
@@ -38,21 +36,30 @@ export function proxySettings(env: Readonly<Record<string, string | undefined>>)
     return { https: pick('HTTPS_PROXY'), http: pick('HTTP_PROXY'), noProxy: pick('NO_PROXY') };
 }
 
+/** An agent that tunnels through `proxy`; the proxy libraries load only when a proxy is configured. */
+async function proxyAgent(protocol: string, proxy: string, options: http.AgentOptions): Promise<http.Agent> {
+    if (protocol === 'https:') {
+        const { HttpsProxyAgent } = await import('https-proxy-agent');
+        return new HttpsProxyAgent(proxy, options);
+    }
+    const { HttpProxyAgent } = await import('http-proxy-agent');
+    return new HttpProxyAgent(proxy, options);
+}
+
 /** One keep-alive agent per destination kind and proxy, made on first use. */
 export function createAgents(settings: ProxySettings) {
     const options = { keepAlive: true, maxSockets: 64 };
-    const direct = { http: new http.Agent(options), https: new https.Agent(options) };
-    const proxied = new Map<string, http.Agent>();
-    return (url: URL): { httpAgent?: http.Agent; httpsAgent?: http.Agent } => {
+    const direct = { httpAgent: new http.Agent(options), httpsAgent: new https.Agent(options) };
+    const proxied = new Map<string, Promise<http.Agent>>();
+    return async (url: URL): Promise<{ httpAgent?: http.Agent; httpsAgent?: http.Agent }> => {
         const proxy = proxyFor(url, settings);
-        if (!proxy) return { httpAgent: direct.http, httpsAgent: direct.https };
+        if (!proxy) return direct;
         const key = `${url.protocol} ${proxy}`;
         let agent = proxied.get(key);
         if (!agent) {
-            agent =
-                url.protocol === 'https:' ? new HttpsProxyAgent(proxy, options) : new HttpProxyAgent(proxy, options);
+            agent = proxyAgent(url.protocol, proxy, options);
             proxied.set(key, agent);
         }
-        return url.protocol === 'https:' ? { httpsAgent: agent } : { httpAgent: agent };
+        return url.protocol === 'https:' ? { httpsAgent: await agent } : { httpAgent: await agent };
     };
 }

@@ -79,7 +79,7 @@ export function createTransport(timeoutMs: number, proxy: ProxySettings = {}): S
                 headers,
                 timeout: allowed,
                 signal: AbortSignal.timeout(allowed),
-                ...agentsFor(new URL(url)),
+                ...(await agentsFor(new URL(url))),
             });
             const socket = (res.request as { socket?: Socket } | undefined)?.socket;
             if (socket) options.onSocket?.(socket);

@@ -147,6 +147,9 @@ describe('in a real browser', () => {
             assert.equal(await page.locator('#org-kind').textContent(), 'Sandbox');
             assert.match((await page.locator('#access-token').textContent()) ?? '', /^00D1x000000SbxA!AR/);
             assert.equal(stack.sim.stats.lastTokenRealm, 'sandbox');
+            // The status, asked beside the page, arrives through the page's script.
+            await page.locator('#token-status', { hasText: /^Active$/ }).waitFor();
+            assert.match((await page.locator('#expires-at').textContent()) ?? '', /\(in (1 h 59|2 h 0) min\)$/);
             // The tab that started the login claimed the code with its sessionStorage secret.
             assert.ok(stack.logs.some((line) => line.startsWith('POST /callback/tab 303')));
             // The README's screenshot, the top of the page, is refreshed on purpose only: `npm run screenshot`.

@@ -361,16 +361,35 @@ describe('after the login, with .env defaults', () => {
 });
 
 describe('is this token still good?', () => {
-    it('the result page says the access token is active and when it expires, from introspection', async (t) => {
+    /** The status the page's script asks for, once introspection beside the page has answered. */
+    async function statusOf(browser: Browser, url: string) {
+        const reply = await browser.request(`${url}/status.json`);
+        assert.equal(reply.status, 200);
+        assert.equal(reply.headers.get('cache-control'), 'no-store');
+        return JSON.parse(reply.body) as { text: string; expiresAt?: string };
+    }
+
+    it('introspection beside the page says the token is active and when it expires; the page then shows it', async (t) => {
         const stack = await startStack(t);
-        const { html } = await loggedIn(stack);
+        const { browser, url } = await loggedIn(stack);
+        const status = await statusOf(browser, url);
+        assert.equal(status.text, 'Active');
+        assert.match(status.expiresAt ?? '', /^\d{1,2} \w{3} \d{4}, \d\d:\d\d \(in (1 h 59|2 h 0) min\)$/);
+        const html = (await browser.request(url)).body;
         assert.equal(fieldOf(html, 'token-status'), 'Active');
-        assert.match(fieldOf(html, 'expires-at') ?? '', /^\d{1,2} \w{3} \d{4}, \d\d:\d\d \(in (1 h 59|2 h 0) min\)$/);
+        assert.equal(fieldOf(html, 'expires-at'), status.expiresAt);
+    });
+
+    it("the status of another browser's result is not given", async (t) => {
+        const stack = await startStack(t);
+        const { url } = await loggedIn(stack);
+        assert.equal((await new Browser().request(`${url}/status.json`)).status, 404);
     });
 
     it('Check again after Salesforce revoked the token says it is not active; a refresh makes it active again', async (t) => {
         const stack = await startStack(t);
         const { browser, url, html } = await loggedIn(stack);
+        await statusOf(browser, url);
         await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, {
             form: { token: accessTokenOf(html)! },
         });
@@ -381,26 +400,26 @@ describe('is this token still good?', () => {
             'Not active: Salesforce no longer accepts this access token',
         );
         await browser.post(`${url}/refresh`, {});
-        assert.equal(fieldOf((await browser.request(url)).body, 'token-status'), 'Active');
+        assert.equal((await statusOf(browser, url)).text, 'Active');
     });
 
     it('after Revoke, the status is asked again and says the token is no longer active', async (t) => {
         const stack = await startStack(t);
         const { browser, url } = await loggedIn(stack);
         await browser.post(`${url}/revoke`, {});
-        assert.equal(
-            fieldOf((await browser.request(url)).body, 'token-status'),
-            'Not active: Salesforce no longer accepts this access token',
-        );
+        assert.equal((await statusOf(browser, url)).text, 'Not active: Salesforce no longer accepts this access token');
     });
 
     it('a public client tries the Consumer Key alone and, refused, says that introspection needs the secret', async (t) => {
         const stack = await startStack(t, { publicClient: true });
-        const { html } = await loggedIn(stack);
-        assert.match(fieldOf(html, 'token-status') ?? '', /answers introspection only with the Consumer Secret/);
+        const first = await loggedIn(stack);
+        assert.match(
+            (await statusOf(first.browser, first.url)).text,
+            /answers introspection only with the Consumer Secret/,
+        );
         stack.sim.settings.introspectionRequiresSecret = false;
-        const { html: again } = await loggedIn(stack);
-        assert.equal(fieldOf(again, 'token-status'), 'Active');
+        const second = await loggedIn(stack);
+        assert.equal((await statusOf(second.browser, second.url)).text, 'Active');
     });
 });
 

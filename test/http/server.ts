@@ -147,24 +147,30 @@ describe('npm start', () => {
     });
 
     it('npm run simulator serves any Consumer Key on fixed ports and prints the .env lines that point npm start at it', async (t) => {
-        // Four consecutive free ports, found by binding and releasing the first.
-        const probe = await bindLoopback('127.0.0.1', 0);
-        await probe.close();
-        const child = spawn(process.execPath, [SIMULATE], {
-            env: { PATH: process.env.PATH ?? '', SIMULATOR_PORT: String(probe.port) },
-        });
-        t.after(() => child.kill('SIGKILL'));
+        // Four consecutive free ports: the first is found by binding and releasing it; the next three are
+        // usually free too, and another first port is tried when they are not.
         let out = '';
-        await new Promise<void>((resolve, reject) => {
-            child.stdout.on('data', (d) => {
-                out += d;
-                if (/Stop with Control-C/.test(out)) resolve();
+        let first = 0;
+        for (let attempt = 0; attempt < 5 && !/Stop with Control-C/.test(out); attempt++) {
+            const probe = await bindLoopback('127.0.0.1', 0);
+            await probe.close();
+            first = probe.port;
+            const child = spawn(process.execPath, [SIMULATE], {
+                env: { PATH: process.env.PATH ?? '', SIMULATOR_PORT: String(first) },
             });
-            child.on('exit', () => reject(new Error(`the simulator exited: ${out}`)));
-        });
+            t.after(() => child.kill('SIGKILL'));
+            out = await new Promise<string>((resolve) => {
+                let printed = '';
+                child.stdout.on('data', (d) => {
+                    printed += d;
+                    if (/Stop with Control-C/.test(printed)) resolve(printed);
+                });
+                child.on('exit', () => resolve(printed));
+            });
+        }
         const production = /BASE_SALESFORCE_PRODUCTION_URL=(\S+)/.exec(out)![1]!;
-        assert.equal(production, `http://127.0.0.1:${probe.port}`);
-        assert.match(out, new RegExp(`BASE_SALESFORCE_SANDBOX_URL=http://127\\.0\\.0\\.1:${probe.port + 1}`));
+        assert.equal(production, `http://127.0.0.1:${first}`);
+        assert.match(out, new RegExp(`BASE_SALESFORCE_SANDBOX_URL=http://127\\.0\\.0\\.1:${first + 1}`));
 
         // The app, configured from those lines with a Consumer Key of its own, logs in end to end.
         const bound = await bindLoopback('localhost', 0);

@@ -1,0 +1,34 @@
+// Whether the access token is still good, asked beside the page: introspection is one more round trip to
+// Salesforce, so the callback, a refresh and a revoke answer without waiting for it, and the page (or its
+// script, through status.json) picks the answer up when it is there.
+import { AppError } from '../errors.js';
+import { RESULT } from '../messages.js';
+import type { CheckedStatus, LoginResult } from '../store.js';
+import type { Deps } from './index.js';
+
+const checks = new WeakMap<LoginResult, Promise<CheckedStatus>>();
+
+/** Introspection of an access token; a failure is shown on the page, never thrown. */
+export async function checkToken({ salesforce }: Deps, baseUrl: string, accessToken: string): Promise<CheckedStatus> {
+    try {
+        return await salesforce.introspect(baseUrl, accessToken);
+    } catch (err) {
+        return { kind: 'unknown', reason: err instanceof AppError ? err.message : RESULT.identityFailed };
+    }
+}
+
+/** Starts asking about the result's current (or just revoked) access token, and records the answer. */
+export function startStatusCheck(deps: Deps, result: LoginResult, accessToken: string): void {
+    const session = result.session;
+    const check = checkToken(deps, result.baseUrl, accessToken).then((status) => {
+        // Only if the session it was asked for is still the result's session.
+        if (result.session === session) result.session = { ...session, status } as typeof session;
+        return status;
+    });
+    checks.set(result, check);
+}
+
+/** The check in flight for this result, if any. */
+export function statusCheck(result: LoginResult): Promise<CheckedStatus> | undefined {
+    return checks.get(result);
+}
