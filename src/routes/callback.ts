@@ -77,7 +77,8 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
         },
     };
     deps.store.addResult(result);
-    startStatusCheck(deps, result, exchanged.tokens.accessToken);
+    // Asked once the answer is on its way: not part of the callback's own time.
+    setImmediate(() => startStatusCheck(deps, result, exchanged.tokens.accessToken));
     // The API version needs a connection to the instance, a second host: it is looked up beside the page,
     // cached per instance, and awaited only by a query that needs it.
     if (result.session.kind === 'active' && !deps.config.apiVersion) {

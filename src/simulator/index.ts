@@ -117,6 +117,9 @@ export async function startSimulator(
             const app = realmApp(org, realm);
             const server = start.tls ? https.createServer(start.tls, app) : http.createServer(app);
             server.on('connection', () => (org.stats.connections[realm] += 1));
+            // Salesforce keeps an idle connection open for about a minute (observed, not documented); Node's
+            // default of 5 s would make clients that keep connections warm reopen them all the time.
+            server.keepAliveTimeout = 60_000;
             const own = await listen(server, start.ports?.[realm] ?? 0, start.tls ? 'https' : 'http');
             org.urls[realm] = start.publicUrls?.[realm] ?? own;
             servers.push(server);
