@@ -69,9 +69,13 @@ export function relativeTime(targetMs: number, nowMs: number): string {
     return targetMs >= nowMs ? `in ${span}` : `${span} ago`;
 }
 
+// One formatter for the process: building one per call (toLocaleString does) costs about 0.3 ms.
+const LOCAL_TIME = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+const LOCAL_CLOCK = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+
 /** The expiry in the machine's local time, which is the person's: this app runs on their computer. */
 export function formatExpiry(expSeconds: number, nowMs: number): string {
-    const local = new Date(expSeconds * 1000).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    const local = LOCAL_TIME.format(new Date(expSeconds * 1000));
     return `${local} (${relativeTime(expSeconds * 1000, nowMs)})`;
 }
 
@@ -119,7 +123,7 @@ export function loginSummary(result: LoginResult) {
         org: orgKind(result.environment, result.loginHost, session?.tokens.instanceUrl),
         environment: result.environment,
         loginHost: result.loginHost,
-        when: new Date(result.createdAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }),
+        when: LOCAL_CLOCK.format(new Date(result.createdAt)),
         revoked: !session,
     };
 }
