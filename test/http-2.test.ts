@@ -1,4 +1,4 @@
-// HTTP tests, second half (see http-1.test.ts for why the suites are grouped).
+// HTTP tests, second part (see http-1.test.ts for why the suites are grouped).
 import './http/after-login.js';
 import './http/bad-input.js';
 import './http/fixes.js';

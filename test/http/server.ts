@@ -79,11 +79,12 @@ describe('npm start', () => {
         assert.match(err, new RegExp(`cannot listen on port ${port}: another program is using it`));
     });
 
-    it('with CLIENT_ID missing and APP_PORT invalid, prints one message naming both and exits 1 without a stack trace', async () => {
-        const { code, err } = await run({ APP_PORT: 'seventy' });
+    it('with CLIENT_ID missing, APP_PORT and APP_BIND invalid, prints one message naming all three and exits 1 without a stack trace', async () => {
+        const { code, err } = await run({ APP_PORT: 'seventy', APP_BIND: 'everywhere' });
         assert.equal(code, 1);
         assert.match(err, /CLIENT_ID is missing/);
         assert.match(err, /APP_PORT must be a whole number/);
+        assert.match(err, /APP_BIND must be an IP address/);
         assert.match(err, /There is no \.env here: copy \.env\.example to \.env/);
         assert.match(err, /npm run demo/);
         assert.doesNotMatch(err, /TypeError|    at /);
@@ -138,12 +139,6 @@ describe('npm start', () => {
         );
         assert.match(out, /sf-oauth-auth is running/);
         assert.match(err, /WARNING: APP_BIND=0\.0\.0\.0 listens beyond this machine/);
-    });
-
-    it('an APP_BIND that is not an IP address is named at start-up', async () => {
-        const { code, err } = await run({ CLIENT_ID: 'abc', APP_BIND: 'everywhere' });
-        assert.equal(code, 1);
-        assert.match(err, /APP_BIND must be an IP address/);
     });
 
     it('npm run simulator serves any Consumer Key on fixed ports and prints the .env lines that point npm start at it', async (t) => {
