@@ -1,5 +1,5 @@
 // The fix table: each Salesforce error this flow can meet, its usual cause and the exact fix.
-import type { FixContext, Row } from './fixes.js';
+import { realmHint, type Row } from './fixes.js';
 
 // External Client Apps are the self-service path since Spring '26, so their screens come first.
 const TAKES_TIME = 'Changes to an External Client App or Connected App can take up to 10 minutes to take effect.';
@@ -11,11 +11,6 @@ const POLICIES =
     'Setup → External Client App Manager → your app → Policies (Connected App: App Manager → your app → Manage → Edit Policies)';
 const PERMITTED =
     'Setup → External Client App Manager → your app → Policies → App Policies → Select Profiles or Permission Sets (Connected App: App Manager → your app → Manage → Manage Profiles or Manage Permission Sets)';
-
-function realmHint(ctx: FixContext): string {
-    const where = ctx.loginHost ? ` This login used ${ctx.loginHost}.` : '';
-    return `Pick the environment the org really is: Sandbox for a sandbox or a scratch org (test.salesforce.com), Production or Dev for a production or Developer Edition org (login.salesforce.com), Custom for its My Domain.${where}`;
-}
 
 export const FIXES: readonly Row[] = [
     {

@@ -29,6 +29,15 @@ export interface Row {
     explain(ctx: FixContext): Fix;
 }
 
+/**
+ * The advice for errors that come from logging in at the wrong kind of org. A function declaration, so the
+ * fix table can use it although this file imports the table.
+ */
+export function realmHint(ctx: FixContext): string {
+    const where = ctx.loginHost ? ` This login used ${ctx.loginHost}.` : '';
+    return `Pick the environment the org really is: Sandbox for a sandbox or a scratch org (test.salesforce.com), Production or Dev for a production or Developer Edition org (login.salesforce.com), Custom for its My Domain.${where}`;
+}
+
 export function explain(error: SalesforceError, ctx: FixContext): (Fix & { headline?: string }) | undefined {
     const row = FIXES.find(
         (r) => r.error === error.error && (!r.description || r.description.test(error.description ?? '')),
