@@ -79,6 +79,7 @@ export const RESULT = {
     revokeRefused: (error: string, description: string | undefined) =>
         `Salesforce answered ${error}${description ? ` (${description})` : ''}: the token was probably already revoked or expired. The tokens were forgotten here.`,
     identityFailed: 'the identity call failed.',
+    introspectionFailed: 'the introspection call failed',
     idTokenVerified: 'Verified: signature, issuer, audience, expiry and nonce all check out',
     idTokenFailed: (reason: string) => `Not verified, so not shown as your identity: ${reason.replace(/\.$/, '')}.`,
     statusActive: 'Active',

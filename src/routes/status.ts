@@ -13,7 +13,7 @@ export async function checkToken({ salesforce }: Deps, baseUrl: string, accessTo
     try {
         return await salesforce.introspect(baseUrl, accessToken);
     } catch (err) {
-        return { kind: 'unknown', reason: err instanceof AppError ? err.message : RESULT.identityFailed };
+        return { kind: 'unknown', reason: err instanceof AppError ? err.message : RESULT.introspectionFailed };
     }
 }
 

@@ -1,12 +1,10 @@
 // Every call to Salesforce honours HTTP_PROXY, HTTPS_PROXY and NO_PROXY, through a real proxy server.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import { createProxy } from 'proxy';
-import { Browser, fullLogin, startStack, text } from '../support/stack.js';
+import { Browser, fullLogin, startStack, startUntrustedTls, text } from '../support/stack.js';
 
 /** A forward proxy on loopback that records what it was asked to reach. */
 async function startProxy(t: TestContext) {
@@ -39,20 +37,9 @@ describe('corporate proxies', () => {
 
     it('with HTTPS_PROXY, an https login host is reached through a CONNECT tunnel and its certificate is still verified', async (t) => {
         const proxy = await startProxy(t);
-        const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
-        let reached = 0;
-        const tls = https.createServer(
-            { key: fixture('self-signed-key.pem'), cert: fixture('self-signed-cert.pem') },
-            (_req, res) => {
-                reached += 1;
-                res.end('{}');
-            },
-        );
-        await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
-        t.after(() => new Promise<void>((resolve) => (tls.closeAllConnections(), tls.close(() => resolve()))));
-        const tlsUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+        const tls = await startUntrustedTls(t);
         const stack = await startStack(t, {
-            env: { HTTPS_PROXY: proxy.url, BASE_SALESFORCE_SANDBOX_URL: tlsUrl, PREFLIGHT: 'off' },
+            env: { HTTPS_PROXY: proxy.url, BASE_SALESFORCE_SANDBOX_URL: tls.url, PREFLIGHT: 'off' },
         });
         const b = new Browser();
         const login = await b.post(`${stack.origin}/login`, { sf_env: 'Sandbox' });
@@ -62,7 +49,7 @@ describe('corporate proxies', () => {
         assert.match(text(reply.body), /TLS certificate is not trusted/);
         // The login's warm-up and the code exchange each tunnel to the login host, and nowhere else.
         assert.ok(proxy.seen.length >= 1);
-        assert.ok(proxy.seen.every((line) => line === `CONNECT 127.0.0.1:${(tls.address() as AddressInfo).port}`));
-        assert.equal(reached, 0, 'no request reached the server behind an untrusted certificate');
+        assert.ok(proxy.seen.every((line) => line === `CONNECT ${new URL(tls.url).host}`));
+        assert.equal(tls.reached(), 0, 'no request reached the server behind an untrusted certificate');
     });
 });

@@ -1,9 +1,6 @@
 // Every way the token endpoint can fail becomes a readable page with the right status, never a stack
 // trace or the raw upstream body, and a code is never retried.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { TokenFault } from '../../src/simulator/index.js';
 import {
@@ -14,6 +11,7 @@ import {
     fullLogin,
     startLogin,
     startStack,
+    startUntrustedTls,
     text,
     type Stack,
 } from '../support/stack.js';
@@ -127,29 +125,15 @@ describe('token endpoint faults', () => {
         assert.match(text(reply.body), /Could not reach Salesforce at 127\.0\.0\.1:\d+: the connection was refused/);
     });
 
-    it('when the login host presents a self-signed certificate, TLS is not bypassed: 502 and no token request reaches it', async () => {
-        // A fixture key and certificate for 127.0.0.1, made for this test and trusted by nothing.
-        const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
-        let reached = 0;
-        const impostor = https.createServer(
-            { key: fixture('self-signed-key.pem'), cert: fixture('self-signed-cert.pem') },
-            (_req, res) => {
-                reached += 1;
-                res.end('{}');
-            },
+    it('when the login host presents a self-signed certificate, TLS is not bypassed: 502 and no token request reaches it', async (t) => {
+        const impostor = await startUntrustedTls(t);
+        const reply = await callbackAgainst(impostor.url);
+        assert.equal(reply.status, 502);
+        assert.match(
+            text(reply.body),
+            /Could not reach Salesforce at 127\.0\.0\.1:\d+: its TLS certificate is not trusted/,
         );
-        await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
-        try {
-            const reply = await callbackAgainst(`https://127.0.0.1:${(impostor.address() as AddressInfo).port}`);
-            assert.equal(reply.status, 502);
-            assert.match(
-                text(reply.body),
-                /Could not reach Salesforce at 127\.0\.0\.1:\d+: its TLS certificate is not trusted/,
-            );
-            assert.equal(reached, 0);
-        } finally {
-            impostor.close();
-        }
+        assert.equal(impostor.reached(), 0);
     });
 
     it('when Salesforce answers 400 invalid_grant, the page is a 502 naming the error and its description', async () => {

@@ -1,7 +1,10 @@
 // Test harness: the real app and the real simulator, each on a random loopback port, and a small
 // cookie-keeping client that walks the login the way a browser does. Nothing of the app is stubbed.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { CookieJar } from 'tough-cookie';
 import { createApp } from '../../src/app.js';
 import type { Config, Env } from '../../src/config.js';
@@ -290,4 +293,29 @@ export function fieldOf(html: string, id: string): string | undefined {
 
 export function accessTokenOf(html: string): string | undefined {
     return fieldOf(html, 'access-token');
+}
+
+/**
+ * An https server on 127.0.0.1 with a fixture certificate that nothing trusts, made for these tests. It
+ * counts the requests that reach it: none should, since TLS is never bypassed.
+ */
+export async function startUntrustedTls(owner: Owner): Promise<{ url: string; reached: () => number }> {
+    const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+    let reached = 0;
+    const server = https.createServer(
+        { key: fixture('self-signed-key.pem'), cert: fixture('self-signed-cert.pem') },
+        (_req, res) => {
+            reached += 1;
+            res.end('{}');
+        },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    owner.after(
+        () =>
+            new Promise<void>((resolve) => {
+                server.closeAllConnections();
+                server.close(() => resolve());
+            }),
+    );
+    return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, reached: () => reached };
 }
