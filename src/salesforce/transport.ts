@@ -1,8 +1,14 @@
 // The only file that speaks HTTP to Salesforce: keep-alive agents, one deadline per call, size caps,
-// timing for Server-Timing, and network failures turned into AppErrors. A raw axios error (which carries
-// the secret, the code and the verifier in its config) never leaves this file.
+// timing for Server-Timing, and network failures turned into AppErrors that carry no request data (the
+// secret, the code and the verifier never leave this file inside an error).
+//
+// Node's own http and https modules, not a general-purpose client: a login's calls are a handful of small
+// requests, and on the callback every millisecond between Salesforce's answer and the next request is a
+// millisecond the person waits. Redirects are never followed (a 307/308 would re-post the code, verifier and
+// secret to wherever Location points) and answers are read as text for the pure parsers.
+import http from 'node:http';
+import https from 'node:https';
 import type { Socket } from 'node:net';
-import axios from 'axios';
 import { AppError } from '../errors.js';
 import { SALESFORCE } from '../messages.js';
 import { requestTiming } from '../timing.js';
@@ -22,24 +28,88 @@ export interface SendOptions {
 
 export type Send = (method: 'GET' | 'POST' | 'HEAD', url: string, options?: SendOptions) => Promise<Reply>;
 
-function formBody(form: Record<string, string | undefined>): URLSearchParams {
+/** The largest answer read: Salesforce's token, identity and query answers are a few kilobytes. */
+const MAX_ANSWER_BYTES = 256 * 1024;
+const HEADERS = { Accept: 'application/json, text/html;q=0.5', 'User-Agent': 'sf-oauth-auth' };
+
+function formBody(form: Record<string, string | undefined>): string {
     const data = new URLSearchParams();
     for (const [k, v] of Object.entries(form)) if (v !== undefined) data.set(k, v);
-    return data;
+    return data.toString();
 }
 
-function networkError(err: unknown, host: string, timeoutMs: number): AppError {
-    const code = axios.isAxiosError(err) ? err.code : undefined;
-    const message = err instanceof Error ? err.message : '';
-    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || axios.isCancel(err)) {
-        return new AppError('timeout', SALESFORCE.timeout(host, timeoutMs));
-    }
-    if (/maxContentLength/i.test(message)) return new AppError('bad_response', SALESFORCE.tooLarge(host));
+/** Why a call failed, in the person's words; `code` is Node's error code (ENOTFOUND, a TLS code…). */
+function networkError(kind: 'timeout' | 'too_large' | 'network', code: string, host: string, timeoutMs: number) {
+    if (kind === 'timeout') return new AppError('timeout', SALESFORCE.timeout(host, timeoutMs));
+    if (kind === 'too_large') return new AppError('bad_response', SALESFORCE.tooLarge(host));
     const why = SALESFORCE.why;
-    const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(code ?? '');
+    const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(code);
     const reason =
         code === 'ENOTFOUND' ? why.ENOTFOUND : code === 'ECONNREFUSED' ? why.ECONNREFUSED : tls ? why.tls : why.other;
     return new AppError('unreachable', SALESFORCE.unreachable(host, reason));
+}
+
+interface Call {
+    method: string;
+    url: URL;
+    headers: Record<string, string>;
+    body?: string;
+    agent: http.Agent;
+    /** Bounds the whole call, a trickling answer included. */
+    deadlineMs: number;
+}
+
+/** One request; resolves with the answer and the connection it came on, or rejects with an AppError. */
+function exchange(call: Call, timeoutMs: number): Promise<{ reply: Reply; socket: Socket }> {
+    const { url } = call;
+    return new Promise((resolve, reject) => {
+        let cut: 'timeout' | 'too_large' | undefined;
+        let settled = false;
+        const fail = (err?: unknown) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            const code = String((err as { code?: unknown } | undefined)?.code ?? '');
+            reject(networkError(cut ?? 'network', code, url.host, timeoutMs));
+        };
+        const req = (url.protocol === 'https:' ? https : http).request(
+            url,
+            { method: call.method, headers: call.headers, agent: call.agent },
+            (res) => {
+                const chunks: Buffer[] = [];
+                let size = 0;
+                res.on('data', (chunk: Buffer) => {
+                    size += chunk.length;
+                    chunks.push(chunk);
+                    if (size > MAX_ANSWER_BYTES) {
+                        cut = 'too_large';
+                        req.destroy();
+                    }
+                });
+                res.on('end', () => {
+                    if (settled || cut) return;
+                    settled = true;
+                    clearTimeout(timer);
+                    const reply = {
+                        status: res.statusCode ?? 0,
+                        contentType: String(res.headers['content-type'] ?? ''),
+                        body: Buffer.concat(chunks).toString('utf8'),
+                    };
+                    resolve({ reply, socket: res.socket ?? req.socket! });
+                });
+                // An answer cut short (the connection closed, the deadline, the size cap) ends in close without end.
+                res.on('close', () => fail());
+                res.on('error', fail);
+            },
+        );
+        const timer = setTimeout(() => {
+            cut = 'timeout';
+            req.destroy();
+        }, call.deadlineMs);
+        req.on('error', fail);
+        req.on('close', () => cut && fail());
+        req.end(call.body);
+    });
 }
 
 /**
@@ -48,48 +118,31 @@ function networkError(err: unknown, host: string, timeoutMs: number): AppError {
  */
 export function createTransport(timeoutMs: number, proxy: ProxySettings = {}): Send {
     const agentsFor = createAgents(proxy);
-    const client = axios.create({
-        // A 307/308 would re-post the code, verifier and secret to wherever Location points.
-        maxRedirects: 0,
-        maxContentLength: 256 * 1024,
-        maxBodyLength: 64 * 1024,
-        validateStatus: () => true,
-        responseType: 'text',
-        transformResponse: [(data: unknown) => data],
-        headers: { Accept: 'application/json, text/html;q=0.5' },
-        proxy: false,
-    });
 
     return async (method, url, options = {}) => {
-        const headers: Record<string, string> = {};
+        const target = new URL(url);
+        const headers: Record<string, string> = { ...HEADERS };
         if (options.bearer) headers.Authorization = `Bearer ${options.bearer}`;
-        if (options.form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+        const body = options.form ? formBody(options.form) : undefined;
+        if (body !== undefined) {
+            headers['Content-Type'] = 'application/x-www-form-urlencoded';
+            headers['Content-Length'] = String(Buffer.byteLength(body));
+        }
         const timing = options.background ? undefined : requestTiming.getStore();
         // One deadline per page: each call gets what is left of HTTP_TIMEOUT_MS, not a fresh allowance.
         const limit = Math.min(timeoutMs, options.timeoutMs ?? timeoutMs);
         const allowed = Math.floor(Math.min(limit, timing?.remainingMs() ?? limit));
-        if (allowed <= 0) throw new AppError('timeout', SALESFORCE.timeout(new URL(url).host, timeoutMs));
+        if (allowed <= 0) throw new AppError('timeout', SALESFORCE.timeout(target.host, timeoutMs));
+        const agents = await agentsFor(target);
+        const agent = (target.protocol === 'https:' ? agents.httpsAgent : agents.httpAgent)!;
         const finished = timing?.upstream();
         try {
-            // axios's timeout is a socket-idle timer; the signal bounds the whole call, trickling bodies included.
-            const res = await client.request<string>({
-                method,
-                url,
-                data: options.form ? formBody(options.form) : undefined,
-                headers,
-                timeout: allowed,
-                signal: AbortSignal.timeout(allowed),
-                ...(await agentsFor(new URL(url))),
-            });
-            const socket = (res.request as { socket?: Socket } | undefined)?.socket;
-            if (socket) options.onSocket?.(socket);
-            return {
-                status: res.status,
-                contentType: String(res.headers['content-type'] ?? ''),
-                body: typeof res.data === 'string' ? res.data : '',
-            };
-        } catch (err) {
-            throw networkError(err, new URL(url).host, timeoutMs);
+            const { reply, socket } = await exchange(
+                { method, url: target, headers, body, agent, deadlineMs: allowed },
+                timeoutMs,
+            );
+            options.onSocket?.(socket);
+            return reply;
         } finally {
             finished?.();
         }
