@@ -55,6 +55,22 @@ async function learnAboutLogin(deps: Deps, { tokens, idToken }: Exchanged, login
     };
 }
 
+/**
+ * What the page does not wait for: token introspection (the page's script fetches its verdict), and the API
+ * version, which needs a connection to the instance, a second host. It is cached per instance and awaited
+ * only by a query that needs it.
+ */
+function afterThePage(deps: Deps, result: LoginResult, tokens: Exchanged['tokens']): void {
+    startStatusCheck(deps, result, tokens.accessToken);
+    const session = result.session;
+    if (session.kind === 'active' && !deps.config.apiVersion) {
+        deps.salesforce.latestApiVersion(tokens).then(
+            (version) => void (session.apiVersion ??= version),
+            () => undefined,
+        );
+    }
+}
+
 /** Redeems the code at the host that issued it, learns who logged in, and sends the browser to the result. */
 async function redeem(deps: Deps, res: Response, { login, browser, code }: AwaitingTab): Promise<void> {
     const exchanged = await deps.salesforce.exchangeCode(login.baseUrl, code, login.verifier);
@@ -78,16 +94,7 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
     };
     deps.store.addResult(result);
     // Asked once the answer is on its way: not part of the callback's own time.
-    setImmediate(() => startStatusCheck(deps, result, exchanged.tokens.accessToken));
-    // The API version needs a connection to the instance, a second host: it is looked up beside the page,
-    // cached per instance, and awaited only by a query that needs it.
-    if (result.session.kind === 'active' && !deps.config.apiVersion) {
-        const session = result.session;
-        deps.salesforce.latestApiVersion(session.tokens).then(
-            (version) => void (session.apiVersion ??= version),
-            () => undefined,
-        );
-    }
+    setImmediate(() => afterThePage(deps, result, exchanged.tokens));
     // Post/Redirect/Get (RFC 6749 §4.1.2 asks the client to keep the code out of reach): the code leaves
     // the address bar, and a reload cannot re-exchange it.
     res.redirect(303, `/result/${result.id}`);

@@ -107,6 +107,15 @@ export interface IssuedToken {
 /** The org's session timeout: an access token lives this long (Salesforce's default is 2 hours). */
 export const SESSION_TIMEOUT_MS = 2 * 3600_000;
 
+/**
+ * A map that forgets its oldest entries past `entries` (and each entry after `ttlMs`). Bounded by size, not by
+ * `max`: lru-cache allocates `max` slots up front, about 60 ms for these three, paid by every simulator a
+ * test starts; with `maxSize` its storage grows as entries arrive.
+ */
+function boundedMap<V extends object>(entries: number, ttlMs?: number): LRUCache<string, V> {
+    return new LRUCache<string, V>({ maxSize: entries, sizeCalculation: () => 1, ...(ttlMs ? { ttl: ttlMs } : {}) });
+}
+
 export class Org {
     readonly settings: SimulatorSettings;
     readonly stats: SimulatorStats = {
@@ -120,9 +129,9 @@ export class Org {
         tokenForCode: new Map(),
     };
     readonly urls = {} as Record<Realm, string>;
-    readonly authorizeRequests = new LRUCache<string, PendingAuthorize>({ max: 50_000, ttl: 30 * 60_000 });
-    readonly codes = new LRUCache<string, IssuedCode>({ max: 100_000, ttl: 60 * 60_000 });
-    private readonly tokens = new LRUCache<string, IssuedToken>({ max: 200_000 });
+    readonly authorizeRequests = boundedMap<PendingAuthorize>(50_000, 30 * 60_000);
+    readonly codes = boundedMap<IssuedCode>(100_000, 60 * 60_000);
+    private readonly tokens = boundedMap<IssuedToken>(200_000);
     /** Codes and refresh tokens whose token request is being answered right now. */
     readonly inFlight = new Set<string>();
 
