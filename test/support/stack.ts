@@ -120,20 +120,9 @@ export class Browser {
             body = new URLSearchParams(init.form as Record<string, string>).toString();
             headers['content-type'] = 'application/x-www-form-urlencoded';
         }
-        const res = await fetch(url, {
-            method: init.method ?? (init.form ? 'POST' : 'GET'),
-            headers,
-            body,
-            redirect: 'manual',
-        });
+        const res = await exchange(url, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body });
         for (const c of res.headers.getSetCookie()) await this.jar.setCookie(c, url);
-        const location = res.headers.get('location') ?? undefined;
-        return {
-            status: res.status,
-            headers: res.headers,
-            body: await res.text(),
-            location: location ? new URL(location, url).href : undefined,
-        };
+        return { ...res, location: res.location ? new URL(res.location, url).href : undefined };
     }
 
     /** A form post from the app's own page: Chromium sends `Origin: null` and `Sec-Fetch-Site: same-origin`. */
@@ -232,6 +221,37 @@ export async function loggedIn(
     return { browser, url: steps.resultUrl!, html: steps.result!.body };
 }
 
+/** The answer as a test reads it; the Headers object keeps repeated headers (Set-Cookie) apart. */
+function readReply(res: http.IncomingMessage): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('error', reject);
+        res.on('end', () => {
+            const headers = new Headers();
+            for (const [k, v] of Object.entries(res.headers)) {
+                for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) headers.append(k, one);
+            }
+            resolve({ status: res.statusCode ?? 0, headers, body, location: res.headers.location });
+        });
+    });
+}
+
+/**
+ * One request with node:http, which follows no redirect. Lighter than fetch(): the suites send thousands of
+ * requests, and fetch's web streams cost about half a second of CPU per test process.
+ */
+function exchange(url: string, init: { method: string; headers: Record<string, string>; body?: string }) {
+    return new Promise<Reply>((resolve, reject) => {
+        const req = http.request(url, { method: init.method, headers: init.headers }, (res) =>
+            readReply(res).then(resolve, reject),
+        );
+        req.on('error', reject);
+        req.end(init.body);
+    });
+}
+
 /** A request with any Host header, which fetch() does not allow. */
 export function rawRequest(
     port: number,
@@ -240,16 +260,7 @@ export function rawRequest(
     return new Promise((resolve, reject) => {
         const req = http.request(
             { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers },
-            (res) => {
-                let body = '';
-                res.setEncoding('utf8');
-                res.on('data', (d: string) => (body += d));
-                res.on('end', () => {
-                    const headers = new Headers();
-                    for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
-                    resolve({ status: res.statusCode ?? 0, headers, body, location: res.headers.location });
-                });
-            },
+            (res) => readReply(res).then(resolve, reject),
         );
         req.on('error', reject);
         req.end(options.body);
