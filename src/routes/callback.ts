@@ -10,7 +10,7 @@ import type { IdTokenVerdict } from '../oauth/id-token.js';
 import type { Exchanged } from '../salesforce/client.js';
 import type { AwaitingTab, LoginResult, PendingLogin } from '../store.js';
 import type { Deps } from './index.js';
-import { browserId, cookieValue, formFields, RANDOM_ID } from './middleware.js';
+import { browserId, cookieValue, formFields, RANDOM_ID, redirect } from './middleware.js';
 import { startStatusCheck } from './status.js';
 
 /** OpenID Connect: the id_token checked against the login host's keys, this login's nonce and the Consumer Key. */
@@ -97,7 +97,7 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
     setImmediate(() => afterThePage(deps, result, exchanged.tokens));
     // Post/Redirect/Get (RFC 6749 §4.1.2 asks the client to keep the code out of reach): the code leaves
     // the address bar, and a reload cannot re-exchange it.
-    res.redirect(303, `/result/${result.id}`);
+    redirect(res, 303, `/result/${result.id}`);
 }
 
 export function callback(deps: Deps): RequestHandler {

@@ -15,7 +15,7 @@ import { indexView, type LoginFormValues } from '../view-model.js';
 import { buildAuthorizeUrl } from '../oauth/authorize.js';
 import { readSalesforceErrorText } from '../salesforce/authorize-page.js';
 import type { Deps } from './index.js';
-import { browserId, cookieName, formFields, RANDOM_ID } from './middleware.js';
+import { browserId, cookieName, formFields, RANDOM_ID, redirect } from './middleware.js';
 
 export function home({ config, preflight, store }: Deps): RequestHandler {
     return (req, res) => {
@@ -146,6 +146,6 @@ export function login(deps: Deps): RequestHandler {
             prompt: form.prompt,
             loginHint: form.loginHint,
         });
-        res.redirect(302, authorize.href);
+        redirect(res, 302, authorize.href);
     };
 }

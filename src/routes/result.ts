@@ -8,7 +8,7 @@ import { postmanEnvironment } from '../handoff.js';
 import { checkToken, startStatusCheck, statusCheck } from './status.js';
 import { formatIssuedAt, resultView, statusView } from '../view-model.js';
 import type { Deps } from './index.js';
-import { actionForm, browserId, formFields, methodNotAllowed, RANDOM_ID } from './middleware.js';
+import { actionForm, browserId, formFields, methodNotAllowed, RANDOM_ID, redirect } from './middleware.js';
 
 type Action = (result: LoginResult, fields: Record<string, string | undefined>) => Promise<string | void>;
 
@@ -120,7 +120,7 @@ function runAction(action: Action, options: { join?: boolean } = {}): RequestHan
         const fields = formFields(req, ['soql']);
         const run = () => action(result, fields);
         const anchor = (await (options.join ? joined(result, run) : serialised(result, run))) ?? '';
-        res.redirect(303, `/result/${result.id}${anchor}`);
+        redirect(res, 303, `/result/${result.id}${anchor}`);
     };
 }
 
