@@ -2,10 +2,13 @@
 // without the app's host check, security headers, request log or cookies.
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { renderView } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { indexView } from '../src/view-model.js';
 
 const app = express();
+// EJS as the app configures it: the comparison is about what the app adds around the same rendering.
+app.engine('ejs', renderView);
 app.set('view engine', 'ejs');
 app.set('views', fileURLToPath(new URL('../views', import.meta.url)));
 app.enable('view cache');

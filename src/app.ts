@@ -36,7 +36,7 @@ const PUBLIC = fileURLToPath(new URL('../public', import.meta.url));
  * error messages (`compileDebug`), which made a page take about twice as long to render. Includes are named
  * from the views folder (`/partials/head`), which EJS resolves without asking the file system.
  */
-function renderView(path: string, data: object, done: (err: Error | null, html?: string) => void): void {
+export function renderView(path: string, data: object, done: (err: Error | null, html?: string) => void): void {
     ejs.renderFile(path, data, { cache: true, compileDebug: false, root: VIEWS }, done);
 }
 

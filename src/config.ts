@@ -137,24 +137,45 @@ function proxyProblems(proxy: ProxySettings): string[] {
         .map(([name]) => `${name} must be a URL such as http://proxy.example:8080 (check the lower-case form too)`);
 }
 
+const MISSING_CLIENT_ID =
+    'CLIENT_ID is missing: set it to the Consumer Key of your External Client App (or Connected App)';
+
+function bindAddress(env: Env, problems: string[]): string | undefined {
+    const bind = value(env, 'APP_BIND');
+    if (bind !== undefined && isIP(bind) === 0) {
+        problems.push(`APP_BIND must be an IP address such as 0.0.0.0 (got "${bind}")`);
+    }
+    return bind;
+}
+
+/** PREFLIGHT=off turns the authorize preflight off: a timeout of 0. */
+function preflightTimeout(env: Env, problems: string[]): number {
+    const preflight = value(env, 'PREFLIGHT')?.toLowerCase() ?? 'on';
+    if (preflight !== 'on' && preflight !== 'off') problems.push(`PREFLIGHT must be on or off (got "${preflight}")`);
+    return preflight === 'off' ? 0 : integer(env, 'PREFLIGHT_TIMEOUT_MS', 3000, 100, 60000, problems);
+}
+
+/** API_VERSION as Salesforce writes it (66.0); v66 and 66 are accepted. */
+function apiVersionOf(env: Env, problems: string[]): string | undefined {
+    const apiVersion = value(env, 'API_VERSION');
+    if (apiVersion === undefined) return undefined;
+    const m = /^v?(\d{2,3})(?:\.0)?$/.exec(apiVersion);
+    if (m) return `${m[1]}.0`;
+    problems.push(`API_VERSION must look like 66.0 (got "${apiVersion}")`);
+    return apiVersion;
+}
+
 /** Reads every variable at once and throws one ConfigError that names each bad one. Pure: no I/O. */
 export function loadConfig(env: Env): Config {
     const problems: string[] = [];
 
     const clientId = value(env, 'CLIENT_ID');
-    if (!clientId) {
-        problems.push(
-            'CLIENT_ID is missing: set it to the Consumer Key of your External Client App (or Connected App)',
-        );
-    }
+    if (!clientId) problems.push(MISSING_CLIENT_ID);
     const clientSecret = value(env, 'CLIENT_SECRET');
 
     const port = integer(env, 'APP_PORT', 7777, 1, 65535, problems);
     const { host, origin } = appOrigin(env, port, problems);
-    const bind = value(env, 'APP_BIND');
-    if (bind !== undefined && isIP(bind) === 0) {
-        problems.push(`APP_BIND must be an IP address such as 0.0.0.0 (got "${bind}")`);
-    }
+    const bind = bindAddress(env, problems);
 
     const productionUrl = baseUrl(env, 'BASE_SALESFORCE_PRODUCTION_URL', 'https://login.salesforce.com', problems);
     const sandboxUrl = baseUrl(env, 'BASE_SALESFORCE_SANDBOX_URL', 'https://test.salesforce.com', problems);
@@ -163,17 +184,9 @@ export function loadConfig(env: Env): Config {
     const httpTimeoutMs = integer(env, 'HTTP_TIMEOUT_MS', 10000, 100, 600000, problems);
     const proxy = proxySettings(env);
     problems.push(...proxyProblems(proxy));
-    const preflight = value(env, 'PREFLIGHT')?.toLowerCase() ?? 'on';
-    if (preflight !== 'on' && preflight !== 'off') problems.push(`PREFLIGHT must be on or off (got "${preflight}")`);
-    const preflightTimeoutMs =
-        preflight === 'off' ? 0 : integer(env, 'PREFLIGHT_TIMEOUT_MS', 3000, 100, 60000, problems);
+    const preflightTimeoutMs = preflightTimeout(env, problems);
 
-    let apiVersion = value(env, 'API_VERSION');
-    if (apiVersion !== undefined) {
-        const m = /^v?(\d{2,3})(?:\.0)?$/.exec(apiVersion);
-        if (m) apiVersion = `${m[1]}.0`;
-        else problems.push(`API_VERSION must look like 66.0 (got "${apiVersion}")`);
-    }
+    const apiVersion = apiVersionOf(env, problems);
     const scope = optional(problems, () => parseScope(value(env, 'SCOPE'), 'SCOPE'));
     const prompt = optional(problems, () => parsePrompt(value(env, 'PROMPT'), 'PROMPT'));
 
