@@ -33,7 +33,7 @@ const PUBLIC = fileURLToPath(new URL('../public', import.meta.url));
 
 /**
  * EJS as Express's view engine: each template compiled once, without the line bookkeeping EJS adds for its
- * error messages (`compileDebug`), which made a page take about twice as long to render. Includes are named
+ * error messages (`compileDebug`, a help while writing templates, a cost on every page). Includes are named
  * from the views folder (`/partials/head`), which EJS resolves without asking the file system.
  */
 export function renderView(path: string, data: object, done: (err: Error | null, html?: string) => void): void {

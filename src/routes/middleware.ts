@@ -103,8 +103,8 @@ export function hostCheck(config: Config): RequestHandler {
 }
 
 /**
- * A redirect without a body. Browsers never show one, and Express's res.redirect negotiates a body first
- * (res.format), which was a third of POST /login's own time.
+ * A redirect without a body: browsers follow it without showing one, and Express's res.redirect would first
+ * negotiate which body to build (res.format) on every login.
  */
 export function redirect(res: Response, status: 302 | 303, url: string): void {
     res.status(status).location(url).end();
