@@ -317,6 +317,17 @@ for (let i = 0; i < LOGINS; i++) {
     if (callback.status !== 303) throw new Error(`the callback answered ${callback.status}: ${callback.body}`);
 }
 
+// The browser's hop alone, after the same pause as before a callback: the app's cheapest answer, the redirect
+// from http://127.0.0.1:PORT to its canonical address (no template, no file, no call to Salesforce).
+const hopTimes: number[] = [];
+for (let i = 0; i < LOGINS; i++) {
+    await sleep(1500);
+    const started = performance.now();
+    const hop = await toApp('/', { headers: { host: `127.0.0.1:${appPort}` } });
+    if (hop.status !== 302) throw new Error(`the canonical-address redirect answered ${hop.status}`);
+    hopTimes.push(performance.now() - started);
+}
+
 // A naive client: a new connection per call, the code exchange and then identity (as most samples do).
 const naiveTimes: number[] = [];
 for (let i = 0; i < LOGINS; i++) {
@@ -364,6 +375,7 @@ const report = [
     `| … of which the app and the browser's hop to it (callback − past the proxy, per login) | ${ms(median(callbackTimes.map((c, i) => c - salesforceSide[i]!)))} | | |`,
     `| \`POST /login\` to its redirect, preflight included | ${ms(median(loginTimes))} | ${rtt(median(loginTimes))} | ≤ 1 RTT + 10 ms (${ms(RTT + 10)}) |`,
     `| A naive client: new connection per call, token then identity | ${ms(median(naiveTimes))} | ${rtt(median(naiveTimes))} | |`,
+    `| The browser's hop alone: the app's cheapest answer after the same pause | ${ms(median(hopTimes))} | | |`,
     `| Floor of this setup: one request on an open connection | ${ms(median(floorTimes))} | ${rtt(median(floorTimes))} | |`,
     '',
     `New connections the callback opened to the login host: ${newConnections.join(', ')} (0 means it used the warm ones).`,
