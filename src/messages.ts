@@ -134,6 +134,7 @@ export const SALESFORCE = {
     timeout: (host: string, ms: number) =>
         `Salesforce (${host}) did not answer within ${ms} ms (HTTP_TIMEOUT_MS, the limit for all of a page's calls).`,
     tooLarge: (host: string) => `Salesforce (${host}) sent a response that is too large.`,
+    unreadable: (host: string) => `Salesforce (${host}) sent a compressed response that could not be unpacked.`,
     unreachable: (host: string, why: string) => `Could not reach Salesforce at ${host}: ${why}.`,
     why: {
         ENOTFOUND: 'the host name does not resolve',

@@ -128,7 +128,8 @@ export function createSalesforceClient(
         async query(tokens, apiVersion, soql) {
             const url = new URL(`/services/data/v${apiVersion}/query`, tokens.instanceUrl);
             url.searchParams.set('q', soql);
-            return parseQueryResult(await send('GET', url.href, { bearer: tokens.accessToken }), soql);
+            const reply = await send('GET', url.href, { bearer: tokens.accessToken, compressed: true });
+            return parseQueryResult(reply, soql);
         },
     };
 }

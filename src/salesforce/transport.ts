@@ -9,6 +9,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { AppError } from '../errors.js';
 import { SALESFORCE } from '../messages.js';
 import { requestTiming } from '../timing.js';
@@ -24,11 +26,16 @@ export interface SendOptions {
     background?: boolean;
     /** Called with the connection the call used, to watch it (the warmer keeps connections open). */
     onSocket?: (socket: Socket) => void;
+    /**
+     * Asks for a gzip-compressed answer (REST API Developer Guide, "Compression Headers"): worth it for query
+     * results; token and identity answers are a few hundred bytes, and unpacking them would only add time.
+     */
+    compressed?: boolean;
 }
 
 export type Send = (method: 'GET' | 'POST' | 'HEAD', url: string, options?: SendOptions) => Promise<Reply>;
 
-/** The largest answer read: Salesforce's token, identity and query answers are a few kilobytes. */
+/** The largest answer read, unpacked: Salesforce's token, identity and query answers are a few kilobytes. */
 const MAX_ANSWER_BYTES = 256 * 1024;
 const HEADERS = { Accept: 'application/json, text/html;q=0.5', 'User-Agent': 'sf-oauth-auth' };
 
@@ -39,15 +46,19 @@ function formBody(form: Record<string, string | undefined>): string {
 }
 
 /** Why a call failed, in the person's words; `code` is Node's error code (ENOTFOUND, a TLS code…). */
-function networkError(kind: 'timeout' | 'too_large' | 'network', code: string, host: string, timeoutMs: number) {
+function networkError(kind: Cut | 'network', code: string, host: string, timeoutMs: number) {
     if (kind === 'timeout') return new AppError('timeout', SALESFORCE.timeout(host, timeoutMs));
     if (kind === 'too_large') return new AppError('bad_response', SALESFORCE.tooLarge(host));
+    if (kind === 'unreadable') return new AppError('bad_response', SALESFORCE.unreadable(host));
     const why = SALESFORCE.why;
     const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(code);
     const reason =
         code === 'ENOTFOUND' ? why.ENOTFOUND : code === 'ECONNREFUSED' ? why.ECONNREFUSED : tls ? why.tls : why.other;
     return new AppError('unreachable', SALESFORCE.unreachable(host, reason));
 }
+
+/** Why the app stopped reading an answer. */
+type Cut = 'timeout' | 'too_large' | 'unreadable';
 
 interface Call {
     method: string;
@@ -63,7 +74,7 @@ interface Call {
 function exchange(call: Call, timeoutMs: number): Promise<{ reply: Reply; socket: Socket }> {
     const { url } = call;
     return new Promise((resolve, reject) => {
-        let cut: 'timeout' | 'too_large' | undefined;
+        let cut: Cut | undefined;
         let settled = false;
         const fail = (err?: unknown) => {
             if (settled) return;
@@ -72,22 +83,35 @@ function exchange(call: Call, timeoutMs: number): Promise<{ reply: Reply; socket
             const code = String((err as { code?: unknown } | undefined)?.code ?? '');
             reject(networkError(cut ?? 'network', code, url.host, timeoutMs));
         };
+        const stop = (why: Cut) => {
+            cut = why;
+            req.destroy();
+            fail();
+        };
         const req = (url.protocol === 'https:' ? https : http).request(
             url,
             { method: call.method, headers: call.headers, agent: call.agent },
             (res) => {
+                let received = false;
+                // An answer cut short (the connection closed, the deadline) ends in close without end.
+                res.on('end', () => (received = true));
+                res.on('close', () => received || fail());
+                res.on('error', fail);
+                const answer: Readable = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+                answer.on('error', () => stop('unreadable'));
                 const chunks: Buffer[] = [];
                 let size = 0;
-                res.on('data', (chunk: Buffer) => {
+                // The cap applies to what is unpacked: a small compressed answer cannot fill the memory.
+                answer.on('data', (chunk: Buffer) => {
                     size += chunk.length;
                     chunks.push(chunk);
                     if (size > MAX_ANSWER_BYTES) {
-                        cut = 'too_large';
-                        req.destroy();
+                        answer.destroy();
+                        stop('too_large');
                     }
                 });
-                res.on('end', () => {
-                    if (settled || cut) return;
+                answer.on('end', () => {
+                    if (settled) return;
                     settled = true;
                     clearTimeout(timer);
                     const reply = {
@@ -97,17 +121,10 @@ function exchange(call: Call, timeoutMs: number): Promise<{ reply: Reply; socket
                     };
                     resolve({ reply, socket: res.socket ?? req.socket! });
                 });
-                // An answer cut short (the connection closed, the deadline, the size cap) ends in close without end.
-                res.on('close', () => fail());
-                res.on('error', fail);
             },
         );
-        const timer = setTimeout(() => {
-            cut = 'timeout';
-            req.destroy();
-        }, call.deadlineMs);
+        const timer = setTimeout(() => stop('timeout'), call.deadlineMs);
         req.on('error', fail);
-        req.on('close', () => cut && fail());
         req.end(call.body);
     });
 }
@@ -123,6 +140,7 @@ export function createTransport(timeoutMs: number, proxy: ProxySettings = {}): S
         const target = new URL(url);
         const headers: Record<string, string> = { ...HEADERS };
         if (options.bearer) headers.Authorization = `Bearer ${options.bearer}`;
+        if (options.compressed) headers['Accept-Encoding'] = 'gzip';
         const body = options.form ? formBody(options.form) : undefined;
         if (body !== undefined) {
             headers['Content-Type'] = 'application/x-www-form-urlencoded';

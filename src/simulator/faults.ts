@@ -75,6 +75,8 @@ export interface Faults {
     /** No endpoint answers: connections are accepted and left waiting. */
     silent: boolean;
     identityFault?: 'server_error' | 'hang';
+    /** Query answers, when gzip is asked for: corrupt, or unpacking to far more than they weigh. */
+    queryFault?: 'bad_gzip' | 'gzip_bomb';
     /** Every id_token is wrong in this way. */
     idTokenFault?: IdTokenFault;
     /** Holds every token answer this long before sending it, like a slow network. */
@@ -90,6 +92,7 @@ export const NO_FAULTS: Faults = {
     authorizeHang: false,
     silent: false,
     identityFault: undefined,
+    queryFault: undefined,
     idTokenFault: undefined,
     tokenDelayMs: 0,
     accessTokenExtra: '',

@@ -43,6 +43,8 @@ export interface SimulatorStats {
     revokes: number;
     redirectTrapHits: number;
     versionLookups: number;
+    /** Query answers sent gzip-compressed, because the client asked with Accept-Encoding. */
+    gzippedQueries: number;
     /** The access token minted for each code, to check that each login ends on its own token. */
     tokenForCode: Map<string, string>;
     /** The last token request's form, with secrets replaced by "present". */
@@ -126,6 +128,7 @@ export class Org {
         revokes: 0,
         redirectTrapHits: 0,
         versionLookups: 0,
+        gzippedQueries: 0,
         tokenForCode: new Map(),
     };
     readonly urls = {} as Record<Realm, string>;

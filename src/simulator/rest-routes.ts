@@ -1,4 +1,5 @@
 // The simulated identity URL, userinfo, API version list and SOQL query endpoint.
+import { gzipSync } from 'node:zlib';
 import express, { type Request, type Response, type Router } from 'express';
 import { ACCOUNTS, API_VERSIONS, INSTANCE_OF, ORG_IDS, userId, type Realm } from './fixtures.js';
 import { restError } from './http.js';
@@ -129,8 +130,23 @@ function query(org: Org, realm: Realm) {
             for (const f of parsed.fields) record[f] = a[f];
             return record;
         });
-        res.json({ totalSize: records.length, done: true, records });
+        sendQueryAnswer(org, req, res, { totalSize: records.length, done: true, records });
     };
+}
+
+/**
+ * Salesforce compresses an answer when the request says `Accept-Encoding: gzip` (REST API Developer Guide,
+ * "Compression Headers").
+ */
+function sendQueryAnswer(org: Org, req: Request, res: Response, answer: object): void {
+    if (!/\bgzip\b/.test(req.get('accept-encoding') ?? '')) return void res.json(answer);
+    org.stats.gzippedQueries += 1;
+    const fault = org.settings.queryFault;
+    const json = fault === 'gzip_bomb' ? `{"records":"${' '.repeat(4 * 1024 * 1024)}"}` : JSON.stringify(answer);
+    const packed = gzipSync(json);
+    // A corrupt answer: the gzip header is right, the deflate stream after it is cut in the middle.
+    const body = fault === 'bad_gzip' ? packed.subarray(0, Math.floor(packed.length / 2)) : packed;
+    res.status(200).type('application/json').set('Content-Encoding', 'gzip').send(body);
 }
 
 export function restRoutes(org: Org, realm: Realm): Router {

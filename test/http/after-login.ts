@@ -163,6 +163,29 @@ describe('after the login', () => {
         );
     });
 
+    it('a query asks for gzip, as Salesforce recommends for large answers, and shows the unpacked records', async () => {
+        const { browser, url } = await loggedIn(stack);
+        const gzipped = stack.sim.stats.gzippedQueries;
+        await browser.post(`${url}/query`, { soql: 'SELECT Id, Name FROM Account LIMIT 5' });
+        assert.equal(stack.sim.stats.gzippedQueries, gzipped + 1, 'the simulator was asked for a gzip answer');
+        assert.match((await browser.request(url)).body, /Edge Communications/);
+    });
+
+    const gzipFaults: Array<[string, 'bad_gzip' | 'gzip_bomb', RegExp]> = [
+        ['is cut in the middle', 'bad_gzip', /compressed response that could not be unpacked/],
+        ['unpacks to 4 MB from a few kilobytes', 'gzip_bomb', /sent a response that is too large/],
+    ];
+    for (const [what, fault, message] of gzipFaults) {
+        it(`a compressed query answer that ${what} gets a 502 page saying so, not a crash`, async (t) => {
+            const own = await startStack(t, { sim: { queryFault: fault } });
+            const { browser, url } = await loggedIn(own);
+            const reply = await browser.post(`${url}/query`, { soql: 'SELECT Id FROM Account' });
+            assert.equal(reply.status, 502);
+            assert.match(text(reply.body), message);
+            assert.equal((await browser.request(url)).status, 200, 'the result page still answers');
+        });
+    }
+
     const restErrors: Array<[string, string, RegExp]> = [
         ['SELECT Id Name FROM', 'MALFORMED_QUERY', /unexpected token/],
         ['SELECT Id FROM Opportunity', 'INVALID_TYPE', /sObject type 'Opportunity' is not supported/],
