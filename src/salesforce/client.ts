@@ -58,31 +58,14 @@ function cachedLookups<T>(ttlMs: number, load: (key: string) => Promise<T>): (ke
     };
 }
 
-export function createSalesforceClient(
+/** The calls to the login host's OAuth endpoints, with the app's client credentials. */
+function oauthCalls(
     config: Config,
-    send: Send = createTransport(config.httpTimeoutMs, config.proxy),
-): SalesforceClient {
+    send: Send,
+): Pick<SalesforceClient, 'exchangeCode' | 'refresh' | 'revoke' | 'introspect' | 'preflight'> {
     const tokenUrl = (baseUrl: string) => endpointUrl(baseUrl, config.tokenPath).href;
     const clientAuth = { client_id: config.clientId, client_secret: config.clientSecret };
-
-    const warmHost = createWarmer(send, { sockets: 2, windowMs: 5 * 60_000, now: Date.now });
-    const signingKeys = cachedLookups(10 * 60_000, async (baseUrl) => {
-        return parseKeySet(await send('GET', endpointUrl(baseUrl, '/id/keys').href)) as JSONWebKeySet;
-    });
-    // An org's API versions change three times a year: one lookup per instance for ten minutes is plenty.
-    // `/services/data/` needs no authentication (REST API Developer Guide, "Versions").
-    const versions = cachedLookups(10 * 60_000, async (instanceUrl) => {
-        return parseApiVersions(await send('GET', new URL('/services/data/', instanceUrl).href));
-    });
-
     return {
-        signingKeys,
-
-        warm(baseUrl) {
-            warmHost(baseUrl);
-            signingKeys(baseUrl).catch(() => undefined);
-        },
-
         async exchangeCode(baseUrl, code, verifier) {
             // RFC 6749 §4.1.3 and RFC 7636 §4.5: the same redirect_uri as /authorize, and the verifier.
             const form = {
@@ -107,14 +90,6 @@ export function createSalesforceClient(
             return parseRevokeAnswer(reply);
         },
 
-        async identity(tokens) {
-            return parseIdentity(await send('GET', tokens.id, { bearer: tokens.accessToken }));
-        },
-
-        latestApiVersion(tokens) {
-            return versions(tokens.instanceUrl);
-        },
-
         async introspect(baseUrl, accessToken) {
             const form = { token: accessToken, token_type_hint: 'access_token', ...clientAuth };
             const reply = await send('POST', endpointUrl(baseUrl, '/services/oauth2/introspect').href, { form });
@@ -124,12 +99,49 @@ export function createSalesforceClient(
         async preflight(authorizeUrl, timeoutMs) {
             return readAuthorizeReply(await send('GET', authorizeUrl.href, { timeoutMs }));
         },
+    };
+}
+
+/** The calls made with the access token: identity, and the REST API on the org's instance. */
+function tokenCalls(send: Send): Pick<SalesforceClient, 'identity' | 'latestApiVersion' | 'query'> {
+    // An org's API versions change three times a year: one lookup per instance for ten minutes is plenty.
+    // `/services/data/` needs no authentication (REST API Developer Guide, "Versions").
+    const versions = cachedLookups(10 * 60_000, async (instanceUrl) => {
+        return parseApiVersions(await send('GET', new URL('/services/data/', instanceUrl).href));
+    });
+    return {
+        async identity(tokens) {
+            return parseIdentity(await send('GET', tokens.id, { bearer: tokens.accessToken }));
+        },
+
+        latestApiVersion(tokens) {
+            return versions(tokens.instanceUrl);
+        },
 
         async query(tokens, apiVersion, soql) {
             const url = new URL(`/services/data/v${apiVersion}/query`, tokens.instanceUrl);
             url.searchParams.set('q', soql);
             const reply = await send('GET', url.href, { bearer: tokens.accessToken, compressed: true });
             return parseQueryResult(reply, soql);
+        },
+    };
+}
+
+export function createSalesforceClient(
+    config: Config,
+    send: Send = createTransport(config.httpTimeoutMs, config.proxy),
+): SalesforceClient {
+    const warmHost = createWarmer(send, { sockets: 2, windowMs: 5 * 60_000, now: Date.now });
+    const signingKeys = cachedLookups(10 * 60_000, async (baseUrl) => {
+        return parseKeySet(await send('GET', endpointUrl(baseUrl, '/id/keys').href)) as JSONWebKeySet;
+    });
+    return {
+        ...oauthCalls(config, send),
+        ...tokenCalls(send),
+        signingKeys,
+        warm(baseUrl) {
+            warmHost(baseUrl);
+            signingKeys(baseUrl).catch(() => undefined);
         },
     };
 }
