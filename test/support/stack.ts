@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { urlToHttpOptions } from 'node:url';
 import { CookieJar } from 'tough-cookie';
 import { createApp } from '../../src/app.js';
 import type { Config, Env } from '../../src/config.js';
@@ -120,7 +121,8 @@ export class Browser {
             body = new URLSearchParams(init.form as Record<string, string>).toString();
             headers['content-type'] = 'application/x-www-form-urlencoded';
         }
-        const res = await exchange(url, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body });
+        const method = init.method ?? (init.form ? 'POST' : 'GET');
+        const res = await send({ ...urlToHttpOptions(new URL(url)), method, headers }, body);
         for (const c of res.headers.getSetCookie()) await this.jar.setCookie(c, url);
         return { ...res, location: res.location ? new URL(res.location, url).href : undefined };
     }
@@ -242,29 +244,21 @@ function readReply(res: http.IncomingMessage): Promise<Reply> {
  * One request with node:http, which follows no redirect. Lighter than fetch(): the suites send thousands of
  * requests, and fetch's web streams cost about half a second of CPU per test process.
  */
-function exchange(url: string, init: { method: string; headers: Record<string, string>; body?: string }) {
-    return new Promise<Reply>((resolve, reject) => {
-        const req = http.request(url, { method: init.method, headers: init.headers }, (res) =>
-            readReply(res).then(resolve, reject),
-        );
+function send(options: http.RequestOptions, body?: string): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+        const req = http.request(options, (res) => readReply(res).then(resolve, reject));
         req.on('error', reject);
-        req.end(init.body);
+        req.end(body);
     });
 }
 
-/** A request with any Host header, which fetch() does not allow. */
+/** A request with any Host header and a path sent exactly as written (no URL normalisation). */
 export function rawRequest(
     port: number,
     options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
 ): Promise<Reply> {
-    return new Promise((resolve, reject) => {
-        const req = http.request(
-            { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers },
-            (res) => readReply(res).then(resolve, reject),
-        );
-        req.on('error', reject);
-        req.end(options.body);
-    });
+    const { method = 'GET', path, headers, body } = options;
+    return send({ host: '127.0.0.1', port, method, path, headers }, body);
 }
 
 /** Every page of the app sends these; error pages and token pages must not be cached. */
