@@ -111,16 +111,28 @@ async function latencyProxy(upstreamPort: number) {
     );
     return {
         url: `https://127.0.0.1:${port}`,
-        /** Time past the proxy (network and server) of the requests that began and ended within [from, to]. */
-        timeWithin: (from: number, to: number) =>
-            exchanges
-                .filter((e) => e.start >= from && e.end > 0 && e.end <= to)
-                .reduce((sum, e) => sum + e.end - e.start, 0),
+        /** The requests that began and ended within [from, to], each from its first byte in to its last out. */
+        exchangesWithin: (from: number, to: number) =>
+            exchanges.filter((e) => e.start >= from && e.end > 0 && e.end <= to),
         /** Every open connection is closed, as an idle timeout would. */
         cutAll: () => sockets.forEach((s) => s.destroy()),
         close: () =>
             new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))),
     };
+}
+
+/**
+ * Time past the proxies (network and server) while at least one request was there: requests side by side
+ * (identity beside introspection, the API-version lookup on the instance) count once.
+ */
+function timePast(exchanges: Array<{ start: number; end: number }>): number {
+    let total = 0;
+    let reached = Number.NEGATIVE_INFINITY;
+    for (const { start, end } of [...exchanges].sort((a, b) => a.start - b.start)) {
+        total += Math.max(0, end - Math.max(start, reached));
+        reached = Math.max(reached, end);
+    }
+    return total;
 }
 
 function median(values: number[]): number {
@@ -283,8 +295,11 @@ for (let i = 0; i < 100; i++) {
 }
 
 const loginTimes: number[] = [];
+/** From the callback's request to the result page's last byte: what the person waits after clicking Allow. */
+const waitTimes: number[] = [];
+/** The callback's own answer, the redirect: it comes once the code is redeemed. */
 const callbackTimes: number[] = [];
-/** Of each callback: the part spent past the proxies, on the network and in the simulator. */
+/** Of each wait: the part spent past the proxies, on the network and in the simulator. */
 const salesforceSide: number[] = [];
 const newConnections: number[] = [];
 for (let i = 0; i < LOGINS; i++) {
@@ -310,11 +325,19 @@ for (let i = 0; i < LOGINS; i++) {
     const connectionsBefore = sim.stats.connections.production;
     started = performance.now();
     const callback = await toApp(returnTo, { headers: { cookie } });
-    const ended = performance.now();
-    callbackTimes.push(ended - started);
-    salesforceSide.push(proxies.production.timeWithin(started, ended) + proxies.mydomain.timeWithin(started, ended));
-    newConnections.push(sim.stats.connections.production - connectionsBefore);
+    callbackTimes.push(performance.now() - started);
     if (callback.status !== 303) throw new Error(`the callback answered ${callback.status}: ${callback.body}`);
+    const page = await toApp(callback.headers.location!, { headers: { cookie } });
+    const shown = performance.now();
+    if (!page.body.includes('bench@example.com')) throw new Error(`the result page answered ${page.status}`);
+    waitTimes.push(shown - started);
+    salesforceSide.push(
+        timePast([
+            ...proxies.production.exchangesWithin(started, shown),
+            ...proxies.mydomain.exchangesWithin(started, shown),
+        ]),
+    );
+    newConnections.push(sim.stats.connections.production - connectionsBefore);
 }
 
 // The browser's hop alone, after the same pause as before a callback: the app's cheapest answer, the redirect
@@ -370,9 +393,10 @@ const report = [
     '',
     '| What | Median | In round trips | Target |',
     '| --- | --- | --- | --- |',
-    `| Callback to its answer (sf-oauth-auth) | ${ms(median(callbackTimes))} | ${rtt(median(callbackTimes))} | ≤ 2 RTT + 10 ms (${ms(2 * RTT + 10)}) |`,
+    `| Callback to the result page, who logged in shown (sf-oauth-auth) | ${ms(median(waitTimes))} | ${rtt(median(waitTimes))} | ≤ 2 RTT + 10 ms (${ms(2 * RTT + 10)}) |`,
     `| … of which past the proxy: the network (2 RTT) and the simulator's own work | ${ms(median(salesforceSide))} | ${rtt(median(salesforceSide))} | |`,
-    `| … of which the app and the browser's hop to it (callback − past the proxy, per login) | ${ms(median(callbackTimes.map((c, i) => c - salesforceSide[i]!)))} | | |`,
+    `| … of which the app and the browser's hops (wait − past the proxy, per login) | ${ms(median(waitTimes.map((w, i) => w - salesforceSide[i]!)))} | | |`,
+    `| The callback's own answer: the redirect, sent once the code is redeemed | ${ms(median(callbackTimes))} | ${rtt(median(callbackTimes))} | |`,
     `| \`POST /login\` to its redirect, preflight included | ${ms(median(loginTimes))} | ${rtt(median(loginTimes))} | ≤ 1 RTT + 10 ms (${ms(RTT + 10)}) |`,
     `| A naive client: new connection per call, token then identity | ${ms(median(naiveTimes))} | ${rtt(median(naiveTimes))} | |`,
     `| The browser's hop alone: the app's cheapest answer after the same pause | ${ms(median(hopTimes))} | | |`,

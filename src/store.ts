@@ -63,8 +63,9 @@ export interface LoginResult {
     readonly loginHost: string;
     readonly baseUrl: string;
     readonly createdAt: number;
-    readonly identity?: Identity;
-    readonly identityError?: string;
+    /** Who logged in: set once the identity call answers, which the result page waits for. */
+    identity?: Identity;
+    identityError?: string;
     session: ActiveSession | RevokedSession;
     /** A one-line outcome of the last action (refresh, revoke), shown once; `fresh` highlights a new token. */
     notice?: { kind: 'ok' | 'error'; text: string; fresh?: boolean };

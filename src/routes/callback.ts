@@ -4,56 +4,14 @@
 import type { RequestHandler, Response } from 'express';
 import { constantTimeEqual, randomToken } from '../crypto.js';
 import { AppError } from '../errors.js';
-import { callbackMessages, RESULT } from '../messages.js';
+import { callbackMessages } from '../messages.js';
 import { codeFromCallback, readCallbackParams } from '../oauth/callback.js';
-import type { IdTokenVerdict } from '../oauth/id-token.js';
 import type { Exchanged } from '../salesforce/client.js';
 import type { AwaitingTab, LoginResult, PendingLogin } from '../store.js';
+import { startLearning } from './identity.js';
 import type { Deps } from './index.js';
 import { browserId, cookieValue, formFields, RANDOM_ID, redirect } from './middleware.js';
 import { startStatusCheck } from './status.js';
-
-/** OpenID Connect: the id_token checked against the login host's keys, this login's nonce and the Consumer Key. */
-async function checkIdToken(
-    { config, salesforce }: Deps,
-    login: PendingLogin,
-    idToken: string,
-): Promise<IdTokenVerdict> {
-    try {
-        const keys = await salesforce.signingKeys(login.baseUrl);
-        // jose is loaded on the first id_token, not at start-up.
-        const { verifyIdToken } = await import('../oauth/id-token.js');
-        return await verifyIdToken(idToken, keys, {
-            issuer: login.baseUrl,
-            audience: config.clientId,
-            nonce: login.nonce,
-        });
-    } catch (err) {
-        return { verified: false, reason: err instanceof AppError ? err.message : 'its keys could not be read' };
-    }
-}
-
-/**
- * Identity and the id_token are checked side by side, on a connection to the login host that was opened while
- * the person logged in (its keys were fetched then too). Neither blocks the token.
- */
-async function learnAboutLogin(deps: Deps, { tokens, idToken }: Exchanged, login: PendingLogin) {
-    const { salesforce } = deps;
-    const [identity, identityToken] = await Promise.allSettled([
-        salesforce.identity(tokens),
-        idToken === undefined ? Promise.resolve(undefined) : checkIdToken(deps, login, idToken),
-    ]);
-    return {
-        identityToken: identityToken.status === 'fulfilled' ? identityToken.value : undefined,
-        identity: identity.status === 'fulfilled' ? identity.value : undefined,
-        identityError:
-            identity.status === 'rejected'
-                ? identity.reason instanceof AppError
-                    ? identity.reason.message
-                    : RESULT.identityFailed
-                : undefined,
-    };
-}
 
 /**
  * What the page does not wait for: token introspection (the page's script fetches its verdict), and the API
@@ -71,10 +29,12 @@ function afterThePage(deps: Deps, result: LoginResult, tokens: Exchanged['tokens
     }
 }
 
-/** Redeems the code at the host that issued it, learns who logged in, and sends the browser to the result. */
+/**
+ * Redeems the code at the host that issued it and sends the browser to the result at once: who logged in is
+ * asked in the same moment, and the result page waits for it, so the browser's redirect overlaps that call.
+ */
 async function redeem(deps: Deps, res: Response, { login, browser, code }: AwaitingTab): Promise<void> {
     const exchanged = await deps.salesforce.exchangeCode(login.baseUrl, code, login.verifier);
-    const learned = await learnAboutLogin(deps, exchanged, login);
     const result: LoginResult = {
         id: randomToken(),
         browser,
@@ -82,16 +42,14 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
         loginHost: login.loginHost,
         baseUrl: login.baseUrl,
         createdAt: deps.store.time(),
-        identity: learned.identity,
-        identityError: learned.identityError,
         session: {
             kind: 'active',
             tokens: exchanged.tokens,
             signatureVerified: exchanged.signatureVerified,
             apiVersion: deps.config.apiVersion,
-            identityToken: learned.identityToken,
         },
     };
+    startLearning(deps, result, exchanged, login);
     deps.store.addResult(result);
     // Asked once the answer is on its way: not part of the callback's own time.
     setImmediate(() => afterThePage(deps, result, exchanged.tokens));

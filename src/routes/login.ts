@@ -14,16 +14,19 @@ import { REQUEST } from '../messages.js';
 import { indexView, type LoginFormValues } from '../view-model.js';
 import { buildAuthorizeUrl } from '../oauth/authorize.js';
 import { readSalesforceErrorText } from '../salesforce/authorize-page.js';
+import { known } from './identity.js';
 import type { Deps } from './index.js';
 import { browserId, cookieName, formFields, RANDOM_ID, redirect } from './middleware.js';
 
 export function home({ config, preflight, store }: Deps): RequestHandler {
-    return (req, res) => {
+    return async (req, res) => {
         // Asked ahead while the person reads the page, so that POST /login finds the verdict ready.
         for (const baseUrl of [config.productionUrl, config.sandboxUrl]) {
             void preflight({ baseUrl, scope: config.scope, prompt: config.prompt });
         }
         const logins = store.resultsOf(browserId(config, store, req));
+        // A login whose identity is still being asked is listed once its user is known.
+        await known(logins);
         res.render('index', { v: indexView(config, { logins }) });
     };
 }

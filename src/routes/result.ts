@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { REQUEST, RESULT } from '../messages.js';
 import type { ActiveSession, LoginResult } from '../store.js';
 import { postmanEnvironment } from '../handoff.js';
+import { known } from './identity.js';
 import { checkToken, startStatusCheck, statusCheck } from './status.js';
 import { formatIssuedAt, resultView, statusView } from '../view-model.js';
 import type { Deps } from './index.js';
@@ -155,9 +156,10 @@ export function resultRoutes(deps: Deps, sameOrigin: RequestHandler): Router {
     const router = express.Router();
 
     // Loads the result for every route below; only the browser that logged in can see it.
-    router.param('id', (req, res, next, id: string) => {
+    router.param('id', async (req, res, next, id: string) => {
         const result = RANDOM_ID.test(id) ? store.getResult(browserId(config, store, req), id) : undefined;
         if (!result) throw new AppError('result_not_found', RESULT.notFound);
+        await known([result]);
         res.locals.result = result;
         next();
     });

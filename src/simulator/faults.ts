@@ -75,6 +75,8 @@ export interface Faults {
     /** No endpoint answers: connections are accepted and left waiting. */
     silent: boolean;
     identityFault?: 'server_error' | 'hang';
+    /** Identity answers wait until this settles: a slow identity endpoint, released when the caller chooses. */
+    identityHold?: Promise<unknown>;
     /** Query answers, when gzip is asked for: corrupt, or unpacking to far more than they weigh. */
     queryFault?: 'bad_gzip' | 'gzip_bomb';
     /** Every id_token is wrong in this way. */
@@ -92,6 +94,7 @@ export const NO_FAULTS: Faults = {
     authorizeHang: false,
     silent: false,
     identityFault: undefined,
+    identityHold: undefined,
     queryFault: undefined,
     idTokenFault: undefined,
     tokenDelayMs: 0,

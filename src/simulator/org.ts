@@ -43,6 +43,8 @@ export interface SimulatorStats {
     revokes: number;
     redirectTrapHits: number;
     versionLookups: number;
+    /** Requests to the identity URL, answered or not. */
+    identityRequests: number;
     /** Query answers sent gzip-compressed, because the client asked with Accept-Encoding. */
     gzippedQueries: number;
     /** The access token minted for each code, to check that each login ends on its own token. */
@@ -128,6 +130,7 @@ export class Org {
         revokes: 0,
         redirectTrapHits: 0,
         versionLookups: 0,
+        identityRequests: 0,
         gzippedQueries: 0,
         tokenForCode: new Map(),
     };

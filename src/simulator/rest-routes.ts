@@ -35,7 +35,9 @@ function identityBody(base: string, token: IssuedToken) {
 
 /** The identity URL answers a bad token with 403 plain text `Bad_OAuth_Token`, and another user's URL with 404. */
 function identity(org: Org, realm: Realm) {
-    return (req: Request, res: Response) => {
+    return async (req: Request, res: Response) => {
+        org.stats.identityRequests += 1;
+        if (org.settings.identityHold) await org.settings.identityHold;
         const token = org.bearer(req.get('authorization'));
         if (org.settings.identityFault === 'hang') return;
         if (org.settings.identityFault === 'server_error') {

@@ -6,10 +6,12 @@ import {
     accessTokenOf,
     assertSafeHeaders,
     Browser,
+    decide,
     fieldOf,
     fullLogin,
     loggedIn,
     SECRET,
+    startLogin,
     startStack,
     text,
     type Stack,
@@ -47,6 +49,32 @@ describe('after the login', () => {
         const { html } = await loggedIn(stack);
         assert.ok(accessTokenOf(html));
         assert.match(text(html), /Identity is missing: the identity URL answered HTTP 500/);
+    });
+
+    it('the callback answers before the identity call does, and the result page waits for it and shows the user', async () => {
+        let release!: () => void;
+        stack.sim.settings.identityHold = new Promise<void>((resolve) => (release = resolve));
+        const b = new Browser();
+        const { authorizeUrl, request } = await startLogin(stack, b);
+        const callbackUrl = await decide(b, authorizeUrl, request, 'allow', 'grace@example.com');
+        const asked = stack.sim.stats.identityRequests;
+        const callback = await b.request(callbackUrl);
+        assert.equal(callback.status, 303, 'the callback answered while identity was held');
+        const page = b.request(callback.location!);
+        const home = b.request(`${stack.origin}/`);
+        release();
+        const [html, index] = [(await page).body, (await home).body];
+        assert.equal(stack.sim.stats.identityRequests, asked + 1, 'one identity call, made by the callback');
+        // Had the callback waited, its identity call would have hit the 300 ms deadline first.
+        assert.match(text(html), /Username grace@example\.com/);
+        assert.match(text(index), /grace@example\.com/, 'the first page lists the login with its user');
+    });
+
+    it('when the identity call never answers, the result page shows the token and says identity timed out', async () => {
+        stack.sim.settings.identityFault = 'hang';
+        const { html } = await loggedIn(stack);
+        assert.ok(accessTokenOf(html));
+        assert.match(text(html), /Identity is missing: .*did not answer within 300 ms/);
     });
 
     it('the result page shows instance URL, identity URL, issued_at as a date, scopes, token type, environment and host', async () => {
