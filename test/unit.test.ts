@@ -9,3 +9,4 @@ import './unit/token-response.js';
 import './unit/view-model.js';
 import './unit/proxy.js';
 import './unit/handoff.js';
+import './unit/id-token.js';

@@ -22,6 +22,21 @@ export interface IdTokenExpectations {
     now?: number;
 }
 
+/**
+ * The login host's keys, imported once per key set: the client keeps one key set per host for ten minutes,
+ * and importing an RSA key on every login would cost more than checking the signature.
+ */
+const imported = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>();
+
+function keySet(keys: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
+    let set = imported.get(keys);
+    if (!set) {
+        set = createLocalJWKSet(keys);
+        imported.set(keys, set);
+    }
+    return set;
+}
+
 /** Clock skew allowed on `exp` and `iat`, in seconds. */
 const CLOCK_TOLERANCE = 60;
 
@@ -48,7 +63,7 @@ export async function verifyIdToken(
     expected: IdTokenExpectations,
 ): Promise<IdTokenVerdict> {
     try {
-        const { payload } = await jwtVerify(idToken, createLocalJWKSet(keys), {
+        const { payload } = await jwtVerify(idToken, keySet(keys), {
             issuer: expected.issuer,
             audience: expected.audience,
             algorithms: ['RS256'],
