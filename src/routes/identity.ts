@@ -31,6 +31,10 @@ async function checkIdToken(
     }
 }
 
+function whyIdentityFailed(reason: unknown): string {
+    return reason instanceof AppError ? reason.message : RESULT.identityFailed;
+}
+
 /**
  * Identity and the id_token are checked side by side, on a connection to the login host that was opened while
  * the person logged in (its keys were fetched then too). Neither can fail the login: what went wrong is shown.
@@ -42,10 +46,8 @@ export function startLearning(deps: Deps, result: LoginResult, exchanged: Exchan
         idToken === undefined ? Promise.resolve(undefined) : checkIdToken(deps, login, idToken),
     ]).then(([identity, identityToken]) => {
         if (identity.status === 'fulfilled') result.identity = identity.value;
-        else
-            result.identityError =
-                identity.reason instanceof AppError ? identity.reason.message : RESULT.identityFailed;
-        // On the session these tokens began, whichever copy of it the result holds now.
+        else result.identityError = whyIdentityFailed(identity.reason);
+        // Kept on the session these tokens belong to, whichever copy of it the result holds by now.
         const session = result.session;
         if (identityToken.status === 'fulfilled' && session.kind === 'active' && session.tokens === tokens) {
             session.identityToken = identityToken.value;
@@ -63,6 +65,9 @@ export async function known(results: LoginResult[]): Promise<void> {
     const pending = results.map((r) => learning.get(r)).filter((p) => p !== undefined);
     if (pending.length === 0) return;
     const finished = requestTiming.getStore()?.upstream();
-    await Promise.all(pending);
-    finished?.();
+    try {
+        await Promise.all(pending);
+    } finally {
+        finished?.();
+    }
 }
