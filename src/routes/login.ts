@@ -18,16 +18,21 @@ import { known } from './identity.js';
 import type { Deps } from './index.js';
 import { browserId, cookieName, formFields, RANDOM_ID, redirect } from './middleware.js';
 
-export function home({ config, preflight, store }: Deps): RequestHandler {
+/** This browser's logins, newest first; one whose identity is still being asked is listed once it is known. */
+async function loginsOf({ config, store }: Deps, req: Request) {
+    const logins = store.resultsOf(browserId(config, store, req));
+    await known(logins);
+    return logins;
+}
+
+export function home(deps: Deps): RequestHandler {
+    const { config, preflight } = deps;
     return async (req, res) => {
         // Asked ahead while the person reads the page, so that POST /login finds the verdict ready.
         for (const baseUrl of [config.productionUrl, config.sandboxUrl]) {
             void preflight({ baseUrl, scope: config.scope, prompt: config.prompt });
         }
-        const logins = store.resultsOf(browserId(config, store, req));
-        // A login whose identity is still being asked is listed once its user is known.
-        await known(logins);
-        res.render('index', { v: indexView(config, { logins }) });
+        res.render('index', { v: indexView(config, { logins: await loginsOf(deps, req) }) });
     };
 }
 
@@ -60,16 +65,13 @@ const LOGIN_FIELDS = ['sf_env', 'my_domain', 'use_my_domain', 'scope', 'prompt',
  * A refused My Domain comes back as the same form, with what was typed and the reason next to the field
  * (and a one-click suggestion when the app knows the login host to use).
  */
-function myDomainTarget(deps: Deps, req: Request, f: Record<string, string | undefined>, environment: Environment) {
+function myDomainTarget(deps: Deps, f: Record<string, string | undefined>, environment: Environment) {
     try {
         return loginTarget(deps, environment, f.my_domain);
     } catch (err) {
         if (!(err instanceof AppError) || environment !== 'Custom') throw err;
-        const logins = deps.store.resultsOf(browserId(deps.config, deps.store, req));
         const form = { ...f, sf_env: 'Custom' } as Partial<LoginFormValues>;
-        throw new FormRefusal(
-            indexView(deps.config, { logins, form, error: { message: err.message, suggestion: err.suggestion } }),
-        );
+        throw new FormRefusal(form, { message: err.message, suggestion: err.suggestion });
     }
 }
 
@@ -80,7 +82,7 @@ function readLoginForm(deps: Deps, req: Request) {
     const environment = parseEnvironment(f.sf_env);
     return {
         environment,
-        ...myDomainTarget(deps, req, f, environment),
+        ...myDomainTarget(deps, f, environment),
         scope: parseScope(f.scope) ?? deps.config.scope,
         prompt: parsePrompt(f.prompt) ?? deps.config.prompt,
         loginHint: parseLoginHint(f.login_hint),
@@ -91,12 +93,14 @@ function readLoginForm(deps: Deps, req: Request) {
 
 /** The login form, refused and shown again with its values and the reason. */
 class FormRefusal extends Error {
-    readonly view: ReturnType<typeof indexView>;
+    readonly form: Partial<LoginFormValues>;
+    readonly error: { message: string; suggestion?: string };
 
-    constructor(view: ReturnType<typeof indexView>) {
+    constructor(form: Partial<LoginFormValues>, error: { message: string; suggestion?: string }) {
         super('The login form was refused.');
         this.name = this.constructor.name;
-        this.view = view;
+        this.form = form;
+        this.error = error;
     }
 }
 
@@ -108,7 +112,8 @@ export function login(deps: Deps): RequestHandler {
             form = readLoginForm(deps, req);
         } catch (err) {
             if (!(err instanceof FormRefusal)) throw err;
-            return void res.status(400).render('index', { v: err.view });
+            const page = { logins: await loginsOf(deps, req), form: err.form, error: err.error };
+            return void res.status(400).render('index', { v: indexView(config, page) });
         }
         const refused = await preflight({ baseUrl: form.baseUrl, scope: form.scope, prompt: form.prompt });
         // While the person logs in at Salesforce, connections to the host that will redeem the code open.
