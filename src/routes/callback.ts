@@ -51,11 +51,14 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
     };
     startLearning(deps, result, exchanged, login);
     deps.store.addResult(result);
-    // Asked once the answer is on its way: not part of the callback's own time.
-    setImmediate(() => afterThePage(deps, result, exchanged.tokens));
-    // Post/Redirect/Get (RFC 6749 §4.1.2 asks the client to keep the code out of reach): the code leaves
-    // the address bar, and a reload cannot re-exchange it.
-    redirect(res, 303, `/result/${result.id}`);
+    // The identity request is on the wire before the redirect: its connection is handed over on a later tick,
+    // and the page the redirect leads to waits for it, while nothing waits for the redirect.
+    setImmediate(() => {
+        // Post/Redirect/Get (RFC 6749 §4.1.2 asks the client to keep the code out of reach): the code leaves
+        // the address bar, and a reload cannot re-exchange it.
+        redirect(res, 303, `/result/${result.id}`);
+        afterThePage(deps, result, exchanged.tokens);
+    });
 }
 
 export function callback(deps: Deps): RequestHandler {
