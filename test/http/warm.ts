@@ -30,6 +30,10 @@ describe('warm connections', () => {
         const reply = await b.request(callback);
         assert.equal(reply.status, 303);
         assert.equal(stack.sim.stats.codeExchanges, 1);
+        // The result page waits for identity, and status.json for introspection: both calls are over.
+        assert.equal((await b.request(new URL(reply.location!, stack.origin).href)).status, 200);
+        assert.equal((await b.request(new URL(`${reply.location!}/status.json`, stack.origin).href)).status, 200);
+        assert.equal(stack.sim.stats.identityRequests, 1);
         assert.equal(stack.sim.stats.connections.production, before, 'token, identity and introspection reused them');
     });
 
@@ -42,10 +46,20 @@ describe('warm connections', () => {
         assert.ok(reply.location!.startsWith(`${closed.sim.urls.sandbox}/services/oauth2/authorize?`));
     });
 
-    it('a login host that never answers changes nothing for POST /login', async (t) => {
+    it('a login host that never answers while the person starts changes nothing: the login then completes', async (t) => {
         const stack = await startStack(t, { env: { PREFLIGHT_TIMEOUT_MS: '100' }, sim: { silent: true } });
-        const reply = await new Browser().post(`${stack.origin}/login`, { sf_env: 'Production' });
-        assert.equal(reply.status, 302);
+        const b = new Browser();
+        const login = await b.post(`${stack.origin}/login`, { sf_env: 'Production' });
+        assert.equal(login.status, 302);
+        // The host comes back while the warm-up's requests still hang on the connections it accepted.
         stack.sim.settings.silent = false;
+        const authorizeUrl = new URL(login.location!);
+        const page = await b.request(authorizeUrl.href);
+        const callback = await decide(b, authorizeUrl, loginRequestId(page.body), 'allow', 'ada@example.com');
+        const reply = await b.request(callback);
+        assert.equal(reply.status, 303);
+        const result = await b.request(new URL(reply.location!, stack.origin).href);
+        assert.match(result.body, /ada@example\.com/);
+        assert.equal(stack.sim.stats.codeExchanges, 1);
     });
 });
