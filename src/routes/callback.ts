@@ -51,13 +51,15 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
     };
     startLearning(deps, result, exchanged, login);
     deps.store.addResult(result);
-    // The identity request is on the wire before the redirect: its connection is handed over on a later tick,
-    // and the page the redirect leads to waits for it, while nothing waits for the redirect.
-    setImmediate(() => {
+    // The identity request goes on the wire before the redirect: Node hands a free keep-alive connection to a
+    // request on the next tick and writes it then, so the redirect is queued behind it. The page the redirect
+    // leads to waits for identity; nothing waits for the redirect.
+    process.nextTick(() => {
         // Post/Redirect/Get (RFC 6749 §4.1.2 asks the client to keep the code out of reach): the code leaves
         // the address bar, and a reload cannot re-exchange it.
         redirect(res, 303, `/result/${result.id}`);
-        afterThePage(deps, result, exchanged.tokens);
+        // Asked once the answer is on its way: not part of the callback's own time.
+        setImmediate(() => afterThePage(deps, result, exchanged.tokens));
     });
 }
 

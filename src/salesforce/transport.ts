@@ -151,7 +151,8 @@ export function createTransport(timeoutMs: number, proxy: ProxySettings = {}): S
         const limit = Math.min(timeoutMs, options.timeoutMs ?? timeoutMs);
         const allowed = Math.floor(Math.min(limit, timing?.remainingMs() ?? limit));
         if (allowed <= 0) throw new AppError('timeout', SALESFORCE.timeout(target.host, timeoutMs));
-        const agents = await agentsFor(target);
+        const found = agentsFor(target);
+        const agents = found instanceof Promise ? await found : found;
         const agent = (target.protocol === 'https:' ? agents.httpsAgent : agents.httpAgent)!;
         const finished = timing?.upstream();
         try {
