@@ -31,6 +31,14 @@ async function checkIdToken(
     }
 }
 
+/**
+ * Runs once this turn's writes (the identity request, then the callback's redirect) are out: the id_token check
+ * is a fraction of a millisecond, and identity's round trip, which the page waits for anyway, takes far longer.
+ */
+function afterThisTurn<T>(run: () => Promise<T>): Promise<T> {
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(run);
+}
+
 function whyIdentityFailed(reason: unknown): string {
     return reason instanceof AppError ? reason.message : RESULT.identityFailed;
 }
@@ -43,7 +51,7 @@ export function startLearning(deps: Deps, result: LoginResult, exchanged: Exchan
     const { idToken, tokens } = exchanged;
     const learned = Promise.allSettled([
         deps.salesforce.identity(tokens),
-        idToken === undefined ? Promise.resolve(undefined) : checkIdToken(deps, login, idToken),
+        idToken === undefined ? Promise.resolve(undefined) : afterThisTurn(() => checkIdToken(deps, login, idToken)),
     ]).then(([identity, identityToken]) => {
         if (identity.status === 'fulfilled') result.identity = identity.value;
         else result.identityError = whyIdentityFailed(identity.reason);
