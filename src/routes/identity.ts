@@ -1,6 +1,7 @@
 // Who logged in, learned beside the browser's redirect: the callback answers as soon as the code is
 // redeemed, and the identity call (with the id_token's check) runs while the browser follows the redirect
 // to its result page. Pages that show a result wait here until it is known, so no page shows it half-learned.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 import { RESULT } from '../messages.js';
 import type { IdTokenVerdict } from '../oauth/id-token.js';
@@ -36,7 +37,7 @@ async function checkIdToken(
  * is a fraction of a millisecond, and identity's round trip, which the page waits for anyway, takes far longer.
  */
 function afterThisTurn<T>(run: () => Promise<T>): Promise<T> {
-    return new Promise<void>((resolve) => setImmediate(resolve)).then(run);
+    return nextTurn().then(run);
 }
 
 function whyIdentityFailed(reason: unknown): string {
