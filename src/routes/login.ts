@@ -11,7 +11,7 @@ import {
 } from '../input.js';
 import { AppError } from '../errors.js';
 import { REQUEST } from '../messages.js';
-import { indexView, type LoginFormValues } from '../view-model.js';
+import { indexView, type FieldError, type LoginFormValues } from '../view-model.js';
 import { buildAuthorizeUrl } from '../oauth/authorize.js';
 import { readSalesforceErrorText } from '../salesforce/authorize-page.js';
 import { known } from './identity.js';
@@ -94,9 +94,9 @@ function readLoginForm(deps: Deps, req: Request) {
 /** The login form, refused and shown again with its values and the reason. */
 class FormRefusal extends Error {
     readonly form: Partial<LoginFormValues>;
-    readonly error: { message: string; suggestion?: string };
+    readonly error: FieldError;
 
-    constructor(form: Partial<LoginFormValues>, error: { message: string; suggestion?: string }) {
+    constructor(form: Partial<LoginFormValues>, error: FieldError) {
         super('The login form was refused.');
         this.name = this.constructor.name;
         this.form = form;
