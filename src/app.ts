@@ -15,8 +15,9 @@ import { createPreflight } from './preflight.js';
 import { routes } from './routes/index.js';
 import { hostCheck } from './routes/middleware.js';
 import { createSalesforceClient, type SalesforceClient } from './salesforce/client.js';
-import { DEFAULT_LIMITS, Store, type Clock, type StoreLimits } from './store.js';
-import { requestTiming, Timing } from './timing.js';
+import { DEFAULT_LIMITS, Store, type Clock } from './store.js';
+import { Timing, type Deadline } from './timing.js';
+import type { StoreLimits } from './types.js';
 
 export interface AppOptions {
     /** Where request and error lines go; tests capture them to prove no secret is ever printed. */
@@ -26,6 +27,8 @@ export interface AppOptions {
     now?: Clock;
     store?: Store;
     salesforce?: SalesforceClient;
+    /** Makes each page's deadline for its calls to Salesforce; tests pass one they abort when they choose. */
+    deadline?: Deadline;
 }
 
 const VIEWS = fileURLToPath(new URL('../views', import.meta.url));
@@ -51,9 +54,10 @@ export function safePath(path: string): string {
 }
 
 /** Server-Timing (the app's own time and the time spent waiting for Salesforce) and one log line per request. */
-function timed(log: (line: string) => void, budgetMs: number): RequestHandler {
+function timed(log: (line: string) => void, budgetMs: number, deadline?: Deadline): RequestHandler {
     return (req, res, next) => {
-        const timing = new Timing(budgetMs);
+        const timing = new Timing(budgetMs, deadline);
+        res.locals.timing = timing;
         onHeaders(res, () => {
             const { appMs, salesforceMs } = timing.read();
             res.setHeader('Server-Timing', `app;dur=${appMs.toFixed(2)}, salesforce;dur=${salesforceMs.toFixed(2)}`);
@@ -65,7 +69,7 @@ function timed(log: (line: string) => void, budgetMs: number): RequestHandler {
             const path = req.originalUrl.split('?')[0] ?? '';
             log(`${req.method} ${safePath(path)} ${res.statusCode} ${totalMs.toFixed(1)}ms${waited}`);
         });
-        requestTiming.run(timing, next);
+        next();
     };
 }
 
@@ -144,7 +148,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     app.locals.callbackUrl = config.callbackUrl;
     app.locals.publicClient = config.clientSecret === undefined;
 
-    app.use(timed(log, config.httpTimeoutMs));
+    app.use(timed(log, config.httpTimeoutMs, options.deadline));
     // Headers first, so that the host check's own error pages carry them too.
     app.use(securityHeaders);
     app.use(hostCheck(config));

@@ -2,20 +2,9 @@
 // constant-time comparison. The store and the routes import it; the HTTP client does not own it.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-// Random bytes are drawn from the CSPRNG 4 KiB at a time, as Node's own randomUUID() does: one call into
-// OpenSSL per 128 values instead of one per value (a login needs four). Each byte is handed out once.
-const POOL_BYTES = 4096;
-let pool = Buffer.alloc(0);
-let offset = 0;
-
 /** base64url(32 random bytes): 43 characters, 256 bits, only characters Salesforce accepts (no `~`). */
 export function randomToken(): string {
-    if (offset + 32 > pool.length) {
-        pool = randomBytes(POOL_BYTES);
-        offset = 0;
-    }
-    offset += 32;
-    return pool.toString('base64url', offset - 32, offset);
+    return randomBytes(32).toString('base64url');
 }
 
 /** RFC 7636 §4.2: code_challenge = base64url(SHA-256(ASCII(code_verifier))). */

@@ -1,5 +1,6 @@
 // The app's whole error vocabulary. Every failure a person can meet becomes one of these codes,
 // and the one error handler turns it into a page with the status from this table.
+import type { SalesforceError } from './types.js';
 export const ERROR_STATUS = {
     bad_request: 400,
     unknown_host: 421,
@@ -42,13 +43,6 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
-
-/** What Salesforce said, as `error` and `error_description`. */
-export interface SalesforceError {
-    error: string;
-    description?: string;
-    httpStatus?: number;
-}
 
 export class AppError extends Error {
     readonly code: ErrorCode;

@@ -1,5 +1,32 @@
 // The fix table: each Salesforce error this flow can meet, its usual cause and the exact fix.
-import { realmHint, type Row } from './fixes.js';
+
+export interface FixContext {
+    callbackUrl: string;
+    /** The login host the failed login or call used, when known. */
+    loginHost?: string;
+}
+
+export interface Fix {
+    cause: string;
+    steps: string[];
+    /** Something to know rather than to do, shown after the steps. */
+    note?: string;
+}
+
+export interface Row {
+    error: string;
+    /** What happened, in words a person uses: the error page's heading. */
+    headline?: string;
+    /** Matches error_description; a row without one matches any description of that code. */
+    description?: RegExp;
+    explain(ctx: FixContext): Fix;
+}
+
+/** The advice for errors that come from logging in at the wrong kind of org. */
+export function realmHint(ctx: FixContext): string {
+    const where = ctx.loginHost ? ` This login used ${ctx.loginHost}.` : '';
+    return `Pick the environment the org really is: Sandbox for a sandbox or a scratch org (test.salesforce.com), Production or Dev for a production or Developer Edition org (login.salesforce.com), Custom for its My Domain.${where}`;
+}
 
 // External Client Apps are the self-service path since Spring '26, so their screens come first.
 const TAKES_TIME = 'Changes to an External Client App or Connected App can take up to 10 minutes to take effect.';

@@ -1,7 +1,7 @@
 // Ready-to-run lines for the tools people use next, each quoting what it carries for its own language:
 // POSIX shell (single quotes), Python and JavaScript (JSON string literals are valid in both), and JSON.
 import type { Config } from './config.js';
-import type { TokenSet } from './salesforce/client.js';
+import type { TokenSet } from './types.js';
 
 /** POSIX shell single-quoting, so a copied line is safe whatever the value contains. */
 export function shellQuote(value: string): string {

@@ -1,10 +1,10 @@
 // Validation of what a person types into the login form (and the matching .env defaults).
 // Each function returns the clean value or throws an AppError with a message fit for the page.
 import { AppError } from './errors.js';
+import type { Environment } from './types.js';
 import { hasSuffix, isIpAddress, LOOKALIKE_SUFFIXES, MY_DOMAIN_SUFFIXES, SITE_SUFFIXES } from './salesforce/hosts.js';
 
-export const ENVIRONMENTS = ['Production', 'Sandbox', 'Dev', 'Custom'] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+export const ENVIRONMENTS: readonly Environment[] = ['Production', 'Sandbox', 'Dev', 'Custom'];
 
 /** `Dev` is a Developer Edition org: it logs in at the production host, as in the tutorial. */
 export function parseEnvironment(raw: string | undefined): Environment {

@@ -1,7 +1,6 @@
+import type { Environment, StoreLimits } from './types.js';
 // Every sentence a person reads on this app's pages, apart from the fix table (fixes.ts). Sentences
 // that state a limit take it from the configured limits, so a page never states the wrong number.
-import type { Environment } from './input.js';
-import type { StoreLimits } from './store.js';
 
 function minutes(ms: number): string {
     const n = Math.round(ms / 60_000);

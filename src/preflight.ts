@@ -5,9 +5,9 @@
 import { LRUCache } from 'lru-cache';
 import type { Config } from './config.js';
 import { codeChallenge, randomToken } from './crypto.js';
-import type { SalesforceError } from './errors.js';
 import { buildAuthorizeUrl } from './oauth/authorize.js';
 import type { SalesforceClient } from './salesforce/client.js';
+import type { SalesforceError } from './types.js';
 
 export interface PreflightTarget {
     baseUrl: string;

@@ -3,97 +3,14 @@
 // the clock passed in, so tests can move it.
 import { LRUCache } from 'lru-cache';
 import { constantTimeEqual } from './crypto.js';
-import type { Environment } from './input.js';
-import type { IdTokenVerdict } from './oauth/id-token.js';
-import type { Identity, QueryOutcome, TokenSet, TokenStatus } from './salesforce/client.js';
+import { ResultWork } from './result-work.js';
+import type { AwaitingTab, LoginResult, PendingLogin, StoreLimits } from './types.js';
 
 export type Clock = () => number;
-
-export interface PendingLogin {
-    readonly state: string;
-    readonly verifier: string;
-    /** OpenID Connect Core §3.1.2.1: echoed in the id_token, so a token minted for another login is refused. */
-    readonly nonce: string;
-    readonly environment: Environment;
-    /** The login host shown to the person, e.g. test.salesforce.com. */
-    readonly loginHost: string;
-    /** Where /authorize went and so where the code must be redeemed (RFC 9700 §4.4.2, mix-up defence). */
-    readonly baseUrl: string;
-    /**
-     * The secret of the tab that started the login, kept in that tab's sessionStorage (origin-scoped, so
-     * no other localhost port can read it). Absent when the page ran without JavaScript.
-     */
-    readonly tab?: string;
-    readonly createdAt: number;
-}
-
-/** A login whose state matched and whose code waits until its tab proves it started the login. */
-export interface AwaitingTab {
-    readonly login: PendingLogin;
-    readonly browser: string;
-    readonly code: string;
-}
-
-/** What introspection said last, or why it could not be asked. */
-export type CheckedStatus = TokenStatus | { kind: 'unknown'; reason: string };
-
-/** Tokens that can still be used, with what the page learned while using them. */
-export interface ActiveSession {
-    readonly kind: 'active';
-    readonly tokens: TokenSet;
-    readonly signatureVerified: boolean;
-    apiVersion?: string;
-    lastQuery?: QueryOutcome;
-    status?: CheckedStatus;
-    /** The OpenID Connect identity, when an id_token came back. */
-    identityToken?: IdTokenVerdict;
-}
-
-/** After a revoke the tokens are forgotten: nothing but the fact remains. */
-export interface RevokedSession {
-    readonly kind: 'revoked';
-    /** Introspection of the revoked access token, asked once after the revoke. */
-    readonly status?: CheckedStatus;
-}
-
-export interface LoginResult {
-    readonly id: string;
-    readonly browser: string;
-    readonly environment: Environment;
-    readonly loginHost: string;
-    readonly baseUrl: string;
-    readonly createdAt: number;
-    /** Who logged in: set once the identity call answers, which the result page waits for. */
-    identity?: Identity;
-    identityError?: string;
-    session: ActiveSession | RevokedSession;
-    /** A one-line outcome of the last action (refresh, revoke), shown once; `fresh` highlights a new token. */
-    notice?: { kind: 'ok' | 'error'; text: string; fresh?: boolean };
-}
 
 export type TakeFailure = 'no_login_in_progress' | 'state_mismatch' | 'state_already_used' | 'login_expired';
 
 export type TakeOutcome = { ok: true; login: PendingLogin; browser: string } | { ok: false; reason: TakeFailure };
-
-export interface StoreLimits {
-    /** How long a started login waits for its callback (15 minutes, like the authorization code). */
-    pendingTtlMs: number;
-    /** Pending logins across all browsers; the oldest browser's are evicted past it. */
-    maxPending: number;
-    /** Pending logins per browser (tabs); a newer one evicts the oldest of that browser. */
-    maxPendingPerBrowser: number;
-    /**
-     * When the pending logins are at their cap, the oldest browser's are evicted only if they are at least
-     * this old; younger ones are kept and the new login is refused, so a flood cannot push out a person's login.
-     */
-    protectedPendingMs: number;
-    /** States already redeemed, remembered for pendingTtlMs so a replay is named as one. */
-    maxUsedStates: number;
-    maxResults: number;
-    resultTtlMs: number;
-    /** Like protectedPendingMs, for results: a result younger than this is never evicted by new logins. */
-    protectedResultMs: number;
-}
 
 export const DEFAULT_LIMITS: StoreLimits = {
     pendingTtlMs: 15 * 60_000,
@@ -115,6 +32,8 @@ export class Store {
     /** How many results each browser has, so a browser this app knows is recognised. */
     private readonly resultsPerBrowser = new Map<string, number>();
     private readonly awaitingTab: LRUCache<string, AwaitingTab>;
+    /** Each result's work in flight, gone with the result. */
+    private readonly work = new WeakMap<LoginResult, ResultWork>();
 
     constructor(limits: StoreLimits = DEFAULT_LIMITS, now: Clock = Date.now) {
         this.limits = limits;
@@ -214,9 +133,23 @@ export class Store {
         return this.now();
     }
 
-    addResult(result: LoginResult): void {
+    /** Keeps a result, and returns the object that holds its work in flight. */
+    addResult(result: LoginResult): ResultWork {
+        const work = new ResultWork();
+        this.work.set(result, work);
         this.results.set(result.id, result);
         this.countResult(result.browser, 1);
+        return work;
+    }
+
+    /** The work in flight of a result this store holds (or held). */
+    workOf(result: LoginResult): ResultWork {
+        let work = this.work.get(result);
+        if (!work) {
+            work = new ResultWork();
+            this.work.set(result, work);
+        }
+        return work;
     }
 
     /** Holds a matched login's code under a one-time id until its tab answers. */

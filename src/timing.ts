@@ -1,28 +1,38 @@
 // Where a request's time goes: the app's own work, and the wall-clock time spent waiting for Salesforce.
-// Sent as a Server-Timing header (browser devtools show it) and written in the request log.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// Sent as a Server-Timing header (browser devtools show it) and written in the request log. A page's calls
+// to Salesforce share one deadline, made here and handed to the client with each call.
+import type { CallContext } from './types.js';
+
+/** Makes a page's deadline: an AbortSignal that aborts after `ms`. Tests pass one whose moment they choose. */
+export type Deadline = (ms: number) => AbortSignal;
 
 export class Timing {
     readonly started = process.hrtime.bigint();
-    /** The page's budget for all its calls to Salesforce together (HTTP_TIMEOUT_MS). */
     private readonly budgetMs: number;
-
-    constructor(budgetMs = Number.POSITIVE_INFINITY) {
-        this.budgetMs = budgetMs;
-    }
-
-    /** What is left of the page's budget, so that a second call after a slow first one gets only the rest. */
-    remainingMs(): number {
-        return this.budgetMs - Number(process.hrtime.bigint() - this.started) / 1e6;
-    }
-
+    private readonly deadline: Deadline;
+    private signal?: AbortSignal;
     private waitingNs = 0n;
     private inFlight = 0;
     private since = 0n;
 
-    /** Marks one call to Salesforce as started; returns the function that marks it finished. */
+    /** `budgetMs` is the page's budget for all its calls to Salesforce together (HTTP_TIMEOUT_MS). */
+    constructor(budgetMs: number, deadline: Deadline = AbortSignal.timeout) {
+        this.budgetMs = budgetMs;
+        this.deadline = deadline;
+    }
+
+    /**
+     * What the page's calls take: one deadline for all of them (made on the first call, so a second call after
+     * a slow first one gets only the rest), and the mark of the time they wait.
+     */
+    call(): CallContext {
+        this.signal ??= this.deadline(this.budgetMs);
+        return { signal: this.signal, waiting: () => this.upstream() };
+    }
+
+    /** Marks one wait for Salesforce as started; returns the function that marks it finished. */
     upstream(): () => void {
-        // Calls made in parallel (identity and API versions) count once: the union of their intervals.
+        // Calls made in parallel (identity and the id_token's keys) count once: the union of their intervals.
         if (this.inFlight++ === 0) this.since = process.hrtime.bigint();
         let done = false;
         return () => {
@@ -39,6 +49,3 @@ export class Timing {
         return { totalMs, salesforceMs, appMs: totalMs - salesforceMs };
     }
 }
-
-/** The timing of the request being handled, wherever the code runs (async continuations included). */
-export const requestTiming = new AsyncLocalStorage<Timing>();

@@ -1,6 +1,6 @@
 // Turns a stored login result into what the result page shows. Values stay raw here; EJS escapes them.
 import type { Config } from './config.js';
-import { ENVIRONMENTS, PROMPTS, type Environment } from './input.js';
+import { ENVIRONMENTS, PROMPTS } from './input.js';
 import {
     curlLine,
     envLines,
@@ -12,8 +12,7 @@ import {
 } from './handoff.js';
 import { ENVIRONMENT_LABELS, RESULT } from './messages.js';
 import { orgKind } from './salesforce/hosts.js';
-import type { IdTokenVerdict } from './oauth/id-token.js';
-import type { ActiveSession, CheckedStatus, LoginResult } from './store.js';
+import type { ActiveSession, CheckedStatus, Environment, IdTokenVerdict, LoginResult } from './types.js';
 
 export const DEFAULT_SOQL = 'SELECT Id, Name FROM Account LIMIT 5';
 

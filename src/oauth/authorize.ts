@@ -1,4 +1,5 @@
 // The authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3), as a pure function of its parts.
+import { endpointUrl } from '../salesforce/hosts.js';
 
 export interface AuthorizeRequest {
     baseUrl: string;
@@ -11,11 +12,6 @@ export interface AuthorizeRequest {
     scope?: string;
     prompt?: string;
     loginHint?: string;
-}
-
-/** An endpoint under a base URL that may carry a path (an Experience Cloud site keeps its endpoints there). */
-export function endpointUrl(baseUrl: string, path: string): URL {
-    return new URL(baseUrl.replace(/\/+$/, '') + path);
 }
 
 export function buildAuthorizeUrl(request: AuthorizeRequest): URL {

@@ -1,16 +1,7 @@
 // OpenID Connect Core §3.1.3.7: an id_token is the person's identity only after its signature (against the
 // login host's published keys), issuer, audience, times and nonce all check out. jose does the JOSE part.
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
-
-export interface IdTokenClaims {
-    sub?: string;
-    preferred_username?: string;
-    email?: string;
-    name?: string;
-    exp?: number;
-}
-
-export type IdTokenVerdict = { verified: true; claims: IdTokenClaims } | { verified: false; reason: string };
+import type { IdTokenClaims, IdTokenVerdict } from '../types.js';
 
 export interface IdTokenExpectations {
     /** The login host's URL: Salesforce's `iss`. */

@@ -6,35 +6,19 @@ import { constantTimeEqual, randomToken } from '../crypto.js';
 import { AppError } from '../errors.js';
 import { callbackMessages } from '../messages.js';
 import { codeFromCallback, readCallbackParams } from '../oauth/callback.js';
-import type { Exchanged } from '../salesforce/client.js';
-import type { AwaitingTab, LoginResult, PendingLogin } from '../store.js';
 import { startLearning } from './identity.js';
-import type { Deps } from './index.js';
+import { pageCall, type Deps } from './deps.js';
 import { browserId, cookieValue, formFields, RANDOM_ID, redirect } from './middleware.js';
 import { startStatusCheck } from './status.js';
-
-/**
- * What the page does not wait for: token introspection (the page's script fetches its verdict), and the API
- * version, which needs a connection to the instance, a second host. It is cached per instance and awaited
- * only by a query that needs it.
- */
-function afterThePage(deps: Deps, result: LoginResult, tokens: Exchanged['tokens']): void {
-    startStatusCheck(deps, result, tokens.accessToken);
-    const session = result.session;
-    if (session.kind === 'active' && !deps.config.apiVersion) {
-        deps.salesforce.latestApiVersion(tokens).then(
-            (version) => void (session.apiVersion ??= version),
-            () => undefined,
-        );
-    }
-}
+import type { AwaitingTab, LoginResult, PendingLogin } from '../types.js';
 
 /**
  * Redeems the code at the host that issued it and sends the browser to the result at once: who logged in is
  * asked in the same moment, and the result page waits for it, so the browser's redirect overlaps that call.
  */
 async function redeem(deps: Deps, res: Response, { login, browser, code }: AwaitingTab): Promise<void> {
-    const exchanged = await deps.salesforce.exchangeCode(login.baseUrl, code, login.verifier);
+    const call = pageCall(res);
+    const exchanged = await deps.salesforce.exchangeCode(login.baseUrl, code, login.verifier, call);
     const result: LoginResult = {
         id: randomToken(),
         browser,
@@ -49,18 +33,13 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
             apiVersion: deps.config.apiVersion,
         },
     };
-    startLearning(deps, result, exchanged, login);
-    deps.store.addResult(result);
-    // The identity request goes on the wire before the redirect: Node hands a free keep-alive connection to a
-    // request on the next tick and writes it then, so the redirect is queued behind it. The page the redirect
-    // leads to waits for identity; nothing waits for the redirect.
-    process.nextTick(() => {
-        // Post/Redirect/Get (RFC 6749 §4.1.2 asks the client to keep the code out of reach): the code leaves
-        // the address bar, and a reload cannot re-exchange it.
-        redirect(res, 303, `/result/${result.id}`);
-        // Asked once the answer is on its way: not part of the callback's own time.
-        setImmediate(() => afterThePage(deps, result, exchanged.tokens));
-    });
+    const work = deps.store.addResult(result);
+    startLearning(deps, work, result, exchanged, login, call);
+    // Post/Redirect/Get (RFC 6749 §4.1.2 asks the client to keep the code out of reach): the code leaves the
+    // address bar, and a reload cannot re-exchange it.
+    redirect(res, 303, `/result/${result.id}`);
+    // Introspection is not waited for: the page's script asks status.json for its verdict.
+    startStatusCheck(deps, result, exchanged.tokens.accessToken);
 }
 
 export function callback(deps: Deps): RequestHandler {

@@ -1,16 +1,13 @@
-// Who logged in, learned beside the browser's redirect: the callback answers as soon as the code is
-// redeemed, and the identity call (with the id_token's check) runs while the browser follows the redirect
-// to its result page. Pages that show a result wait here until it is known, so no page shows it half-learned.
-import { setImmediate as nextTurn } from 'node:timers/promises';
+// What the result page shows besides the tokens, learned beside the browser's redirect: the callback answers
+// as soon as the code is redeemed, and who logged in (the identity call and the id_token's check) and the
+// API version are learned while the browser follows the redirect to its result page. Pages that show a
+// result wait until it is known, so no page shows it half-learned, with JavaScript or without.
 import { AppError } from '../errors.js';
 import { RESULT } from '../messages.js';
-import type { IdTokenVerdict } from '../oauth/id-token.js';
-import type { Exchanged } from '../salesforce/client.js';
-import type { LoginResult, PendingLogin } from '../store.js';
-import { requestTiming } from '../timing.js';
-import type { Deps } from './index.js';
-
-const learning = new WeakMap<LoginResult, Promise<void>>();
+import type { ResultWork } from '../result-work.js';
+import type { Timing } from '../timing.js';
+import type { CallContext, Exchanged, IdTokenVerdict, LoginResult, PendingLogin, TokenSet } from '../types.js';
+import type { Deps } from './deps.js';
 
 /** OpenID Connect: the id_token checked against the login host's keys, this login's nonce and the Consumer Key. */
 async function checkIdToken(
@@ -33,11 +30,16 @@ async function checkIdToken(
 }
 
 /**
- * Runs once this turn's writes (the identity request, then the callback's redirect) are out: the id_token check
- * is a fraction of a millisecond, and identity's round trip, which the page waits for anyway, takes far longer.
+ * The newest API version, for the page's curl line, `.env` line and snippets. The login host's list (fetched
+ * while the person logged in, no token needed) serves at once; a host without one (an Experience Cloud site)
+ * is followed by the instance's. Undefined when neither answers: the page then leaves the version out.
  */
-function afterThisTurn<T>(run: () => Promise<T>): Promise<T> {
-    return nextTurn().then(run);
+async function newestApiVersion({ config, salesforce }: Deps, baseUrl: string, tokens: TokenSet) {
+    if (config.apiVersion) return config.apiVersion;
+    return salesforce
+        .apiVersion(baseUrl)
+        .catch(() => salesforce.apiVersion(tokens.instanceUrl))
+        .catch(() => undefined);
 }
 
 function whyIdentityFailed(reason: unknown): string {
@@ -45,37 +47,44 @@ function whyIdentityFailed(reason: unknown): string {
 }
 
 /**
- * Identity and the id_token are checked side by side, on a connection to the login host that was opened while
- * the person logged in (its keys were fetched then too). Neither can fail the login: what went wrong is shown.
+ * Identity, the id_token and the API version, side by side, on the connection to the login host that was
+ * opened while the person logged in. None can fail the login: what went wrong is shown.
  */
-export function startLearning(deps: Deps, result: LoginResult, exchanged: Exchanged, login: PendingLogin): void {
-    const { idToken, tokens } = exchanged;
-    const learned = Promise.allSettled([
-        deps.salesforce.identity(tokens),
-        idToken === undefined ? Promise.resolve(undefined) : afterThisTurn(() => checkIdToken(deps, login, idToken)),
-    ]).then(([identity, identityToken]) => {
-        if (identity.status === 'fulfilled') result.identity = identity.value;
-        else result.identityError = whyIdentityFailed(identity.reason);
+export function startLearning(
+    deps: Deps,
+    work: ResultWork,
+    result: LoginResult,
+    { idToken, tokens }: Exchanged,
+    login: PendingLogin,
+    call: CallContext,
+): void {
+    const learned = Promise.all([
+        deps.salesforce.identity(tokens, call).then(
+            (identity) => void (result.identity = identity),
+            (reason: unknown) => void (result.identityError = whyIdentityFailed(reason)),
+        ),
+        idToken === undefined ? undefined : checkIdToken(deps, login, idToken),
+        newestApiVersion(deps, login.baseUrl, tokens),
+    ]).then(([, identityToken, apiVersion]) => {
         // Kept on the session these tokens belong to, whichever copy of it the result holds by now.
         const session = result.session;
-        if (identityToken.status === 'fulfilled' && session.kind === 'active' && session.tokens === tokens) {
-            session.identityToken = identityToken.value;
-        }
-        learning.delete(result);
+        if (session.kind !== 'active' || session.tokens !== tokens) return;
+        if (identityToken) session.identityToken = identityToken;
+        session.apiVersion ??= apiVersion;
     });
-    learning.set(result, learned);
+    work.learn(learned);
 }
 
 /**
- * Waits until the results' identities are known (at most the identity call's deadline). The wait is shown
+ * Waits until what the results' pages show is known (at most the identity call's deadline). The wait is shown
  * in Server-Timing as time spent on Salesforce, which it is.
  */
-export async function known(results: LoginResult[]): Promise<void> {
-    const pending = results.map((r) => learning.get(r)).filter((p) => p !== undefined);
+export async function known({ store }: Deps, results: LoginResult[], timing: Timing | undefined): Promise<void> {
+    const pending = results.map((r) => store.workOf(r)).filter((w) => w.isLearning);
     if (pending.length === 0) return;
-    const finished = requestTiming.getStore()?.upstream();
+    const finished = timing?.upstream();
     try {
-        await Promise.all(pending);
+        await Promise.all(pending.map((w) => w.learned()));
     } finally {
         finished?.();
     }

@@ -1,21 +1,11 @@
 // The route table. Each handler lives in its own file; what they share comes in through Deps.
 import express, { type Router } from 'express';
-import type { Config } from '../config.js';
 import { REQUEST } from '../messages.js';
-import type { SalesforceClient } from '../salesforce/client.js';
-import type { Store } from '../store.js';
-import type { Preflight } from '../preflight.js';
 import { callback, tabClaim } from './callback.js';
+import type { Deps } from './deps.js';
 import { explainPasted, home, login } from './login.js';
 import { loginForm, methodNotAllowed, sameOriginOnly } from './middleware.js';
 import { resultRoutes } from './result.js';
-
-export interface Deps {
-    config: Config;
-    store: Store;
-    salesforce: SalesforceClient;
-    preflight: Preflight;
-}
 
 export function routes(deps: Deps): Router {
     const router = express.Router();

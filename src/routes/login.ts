@@ -1,27 +1,21 @@
 // GET / shows the form; POST /login starts a login and sends the browser to Salesforce's authorize page.
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { codeChallenge, randomToken } from '../crypto.js';
-import {
-    parseEnvironment,
-    parseLoginHint,
-    parseMyDomain,
-    parsePrompt,
-    parseScope,
-    type Environment,
-} from '../input.js';
+import { parseEnvironment, parseLoginHint, parseMyDomain, parsePrompt, parseScope } from '../input.js';
 import { AppError } from '../errors.js';
 import { REQUEST } from '../messages.js';
 import { indexView, type FieldError, type LoginFormValues } from '../view-model.js';
 import { buildAuthorizeUrl } from '../oauth/authorize.js';
 import { readSalesforceErrorText } from '../salesforce/authorize-page.js';
 import { known } from './identity.js';
-import type { Deps } from './index.js';
+import { timingOf, type Deps } from './deps.js';
 import { browserId, cookieName, formFields, RANDOM_ID, redirect } from './middleware.js';
+import type { Environment } from '../types.js';
 
 /** This browser's logins, newest first; one whose identity is still being asked is listed once it is known. */
-async function loginsOf({ config, store }: Deps, req: Request) {
-    const logins = store.resultsOf(browserId(config, store, req));
-    await known(logins);
+async function loginsOf(deps: Deps, req: Request, res: Response) {
+    const logins = deps.store.resultsOf(browserId(deps.config, deps.store, req));
+    await known(deps, logins, timingOf(res));
     return logins;
 }
 
@@ -32,7 +26,7 @@ export function home(deps: Deps): RequestHandler {
         for (const baseUrl of [config.productionUrl, config.sandboxUrl]) {
             void preflight({ baseUrl, scope: config.scope, prompt: config.prompt });
         }
-        res.render('index', { v: indexView(config, { logins: await loginsOf(deps, req) }) });
+        res.render('index', { v: indexView(config, { logins: await loginsOf(deps, req, res) }) });
     };
 }
 
@@ -112,7 +106,7 @@ export function login(deps: Deps): RequestHandler {
             form = readLoginForm(deps, req);
         } catch (err) {
             if (!(err instanceof FormRefusal)) throw err;
-            const page = { logins: await loginsOf(deps, req), form: err.form, error: err.error };
+            const page = { logins: await loginsOf(deps, req, res), form: err.form, error: err.error };
             return void res.status(400).render('index', { v: indexView(config, page) });
         }
         const refused = await preflight({ baseUrl: form.baseUrl, scope: form.scope, prompt: form.prompt });

@@ -3,15 +3,19 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../errors.js';
 import { REQUEST, RESULT } from '../messages.js';
-import type { ActiveSession, LoginResult } from '../store.js';
 import { postmanEnvironment } from '../handoff.js';
 import { known } from './identity.js';
-import { checkToken, startStatusCheck, statusCheck } from './status.js';
+import { checkToken, startStatusCheck } from './status.js';
 import { formatIssuedAt, resultView, statusView } from '../view-model.js';
-import type { Deps } from './index.js';
+import { pageCall, timingOf, type Deps } from './deps.js';
 import { actionForm, browserId, formFields, methodNotAllowed, RANDOM_ID, redirect } from './middleware.js';
+import type { ActiveSession, CallContext, LoginResult } from '../types.js';
 
-type Action = (result: LoginResult, fields: Record<string, string | undefined>) => Promise<string | void>;
+type Action = (
+    result: LoginResult,
+    fields: Record<string, string | undefined>,
+    call: CallContext,
+) => Promise<string | void>;
 
 function active(result: LoginResult): ActiveSession {
     if (result.session.kind !== 'active') throw new AppError('bad_request', RESULT.revoked);
@@ -20,11 +24,11 @@ function active(result: LoginResult): ActiveSession {
 
 function refresh(deps: Deps): Action {
     const { salesforce } = deps;
-    return async (result) => {
+    return async (result, _fields, call) => {
         const session = active(result);
         const { tokens } = session;
         if (!tokens.refreshToken) throw new AppError('bad_request', RESULT.noRefreshToken);
-        const refreshed = await salesforce.refresh(result.baseUrl, tokens);
+        const refreshed = await salesforce.refresh(result.baseUrl, tokens, call);
         result.session = {
             ...session,
             tokens: refreshed.tokens,
@@ -40,9 +44,10 @@ function refresh(deps: Deps): Action {
 }
 
 function revoke(deps: Deps): Action {
-    return async (result) => {
+    return async (result, _fields, call) => {
         const { tokens } = active(result);
-        const refused = await deps.salesforce.revoke(result.baseUrl, tokens.refreshToken ?? tokens.accessToken);
+        const token = tokens.refreshToken ?? tokens.accessToken;
+        const refused = await deps.salesforce.revoke(result.baseUrl, token, call);
         // Forgotten either way: a token Salesforce calls invalid is of no use, and keeping it would mislead.
         result.session = { kind: 'revoked' };
         startStatusCheck(deps, result, tokens.accessToken);
@@ -54,9 +59,9 @@ function revoke(deps: Deps): Action {
 
 /** "Check again": asks introspection about the current access token, and waits for the answer. */
 function introspect(deps: Deps): Action {
-    return async (result) => {
+    return async (result, _fields, call) => {
         const session = active(result);
-        session.status = await checkToken(deps, result.baseUrl, session.tokens.accessToken);
+        session.status = await checkToken(deps, result.baseUrl, session.tokens.accessToken, call);
         return '#token';
     };
 }
@@ -65,13 +70,13 @@ function introspect(deps: Deps): Action {
 function statusJson({ config, store }: Deps): RequestHandler {
     return async (_req, res) => {
         const result = res.locals.result as LoginResult;
-        const status = result.session.status ?? (await statusCheck(result));
+        const status = result.session.status ?? (await store.workOf(result).status());
         res.json(statusView(config, status, store.time()));
     };
 }
 
 function query({ config, salesforce }: Deps): Action {
-    return async (result, fields) => {
+    return async (result, fields, call) => {
         const session = active(result);
         const soql = (fields.soql ?? '').trim();
         // A query the app will not send is answered in the query card, with what was typed kept.
@@ -80,47 +85,21 @@ function query({ config, salesforce }: Deps): Action {
             session.lastQuery = { ok: false, soql: (fields.soql ?? '').slice(0, 4000), errorCode: 'NOT_SENT', message };
             return '#query';
         }
-        session.apiVersion ??= config.apiVersion ?? (await salesforce.latestApiVersion(session.tokens));
-        session.lastQuery = await salesforce.query(session.tokens, session.apiVersion, soql);
+        // Known since the login, unless both version lists failed then: the instance's is asked now.
+        session.apiVersion ??= config.apiVersion ?? (await salesforce.apiVersion(session.tokens.instanceUrl));
+        session.lastQuery = await salesforce.query(session.tokens, session.apiVersion, soql, call);
         return '#query';
     };
 }
 
-/**
- * The actions on one result run one after another: a refresh still waiting for Salesforce when Revoke is
- * pressed finishes first, so the revoke then forgets what it wrote and revoked tokens never come back.
- */
-const running = new WeakMap<LoginResult, Promise<unknown>>();
-
-function serialised(result: LoginResult, run: () => Promise<string | void>): Promise<string | void> {
-    const previous = running.get(result) ?? Promise.resolve();
-    const mine = previous.catch(() => undefined).then(run);
-    running.set(result, mine);
-    return mine;
-}
-
-/**
- * One refresh at a time per result: a double click, a second tab or a retry joins the refresh in flight and
- * shows its outcome, so Salesforce gets one token request (a second one with the same refresh token would
- * be refused as "already being processed", and with rotation would spend the token twice).
- */
-const refreshing = new WeakMap<LoginResult, Promise<string | void>>();
-
-function joined(result: LoginResult, run: () => Promise<string | void>): Promise<string | void> {
-    const inFlight = refreshing.get(result);
-    if (inFlight) return inFlight;
-    const mine = serialised(result, run).finally(() => refreshing.delete(result));
-    refreshing.set(result, mine);
-    return mine;
-}
-
-function runAction(action: Action, options: { join?: boolean } = {}): RequestHandler {
+function runAction(deps: Deps, action: Action, options: { join?: boolean } = {}): RequestHandler {
     return async (req, res) => {
         const result = res.locals.result as LoginResult;
         res.locals.loginHost = result.loginHost;
         const fields = formFields(req, ['soql']);
-        const run = () => action(result, fields);
-        const anchor = (await (options.join ? joined(result, run) : serialised(result, run))) ?? '';
+        const run = () => action(result, fields, pageCall(res));
+        const work = deps.store.workOf(result);
+        const anchor = (await (options.join ? work.refresh(run) : work.run(run))) ?? '';
         redirect(res, 303, `/result/${result.id}${anchor}`);
     };
 }
@@ -159,7 +138,7 @@ export function resultRoutes(deps: Deps, sameOrigin: RequestHandler): Router {
     router.param('id', async (req, res, next, id: string) => {
         const result = RANDOM_ID.test(id) ? store.getResult(browserId(config, store, req), id) : undefined;
         if (!result) throw new AppError('result_not_found', RESULT.notFound);
-        await known([result]);
+        await known(deps, [result], timingOf(res));
         res.locals.result = result;
         next();
     });
@@ -167,10 +146,10 @@ export function resultRoutes(deps: Deps, sameOrigin: RequestHandler): Router {
     router.get('/:id', showResult(deps));
     router.get('/:id/postman-environment.json', postmanDownload(deps));
     router.get('/:id/status.json', statusJson(deps));
-    router.post('/:id/refresh', sameOrigin, actionForm, runAction(refresh(deps), { join: true }));
-    router.post('/:id/revoke', sameOrigin, actionForm, runAction(revoke(deps)));
-    router.post('/:id/query', sameOrigin, actionForm, runAction(query(deps)));
-    router.post('/:id/introspect', sameOrigin, actionForm, runAction(introspect(deps)));
+    router.post('/:id/refresh', sameOrigin, actionForm, runAction(deps, refresh(deps), { join: true }));
+    router.post('/:id/revoke', sameOrigin, actionForm, runAction(deps, revoke(deps)));
+    router.post('/:id/query', sameOrigin, actionForm, runAction(deps, query(deps)));
+    router.post('/:id/introspect', sameOrigin, actionForm, runAction(deps, introspect(deps)));
     // A regular expression, not `:id`, so that the loader does not run for a wrong method.
     router.all(/^\/[^/]+\/(?:refresh|revoke|query|introspect)$/, methodNotAllowed(REQUEST.actionMethod));
     return router;

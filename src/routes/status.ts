@@ -3,21 +3,27 @@
 // script, through status.json) picks the answer up when it is there.
 import { AppError } from '../errors.js';
 import { RESULT } from '../messages.js';
-import type { CheckedStatus, LoginResult } from '../store.js';
-import type { Deps } from './index.js';
-
-const checks = new WeakMap<LoginResult, Promise<CheckedStatus>>();
+import type { CallContext, CheckedStatus, LoginResult } from '../types.js';
+import type { Deps } from './deps.js';
 
 /** Introspection of an access token; a failure is shown on the page, never thrown. */
-export async function checkToken({ salesforce }: Deps, baseUrl: string, accessToken: string): Promise<CheckedStatus> {
+export async function checkToken(
+    { salesforce }: Deps,
+    baseUrl: string,
+    accessToken: string,
+    call?: CallContext,
+): Promise<CheckedStatus> {
     try {
-        return await salesforce.introspect(baseUrl, accessToken);
+        return await salesforce.introspect(baseUrl, accessToken, call);
     } catch (err) {
         return { kind: 'unknown', reason: err instanceof AppError ? err.message : RESULT.introspectionFailed };
     }
 }
 
-/** Starts asking about the result's current (or just revoked) access token, and records the answer. */
+/**
+ * Starts asking about the result's current (or just revoked) access token, after the page that changed it
+ * has answered, and records the answer.
+ */
 export function startStatusCheck(deps: Deps, result: LoginResult, accessToken: string): void {
     const session = result.session;
     const check = checkToken(deps, result.baseUrl, accessToken).then((status) => {
@@ -25,10 +31,5 @@ export function startStatusCheck(deps: Deps, result: LoginResult, accessToken: s
         if (result.session === session) result.session = { ...session, status } as typeof session;
         return status;
     });
-    checks.set(result, check);
-}
-
-/** The check in flight for this result, if any. */
-export function statusCheck(result: LoginResult): Promise<CheckedStatus> | undefined {
-    return checks.get(result);
+    deps.store.workOf(result).checkStatus(check);
 }

@@ -1,8 +1,8 @@
 // What Salesforce's authorize endpoint shows when it will not send the person back: a plain-text or HTML
 // page carrying `error=…&error_description=…`, or its OAUTH_APPROVAL_ERROR_GENERIC / OAUTH_EC_APP_NOT_FOUND
 // pages. The same reader explains what a person pastes from such a page or from an address bar.
-import type { SalesforceError } from '../errors.js';
-import { cleanErrorCode, cleanErrorText, type Reply } from './reply.js';
+import { cleanErrorCode, cleanErrorText } from './reply.js';
+import type { Reply, SalesforceError } from '../types.js';
 
 const ERROR_PARAMS = /(?:^|[?&#\s"'>;])error=([A-Za-z0-9_.%+-]{1,80})(?:&(?:amp;)?error_description=([^&<>"\r\n]*))?/;
 const PAGE_CODES = /\b(OAUTH_EC_APP_NOT_FOUND|OAUTH_APPROVAL_ERROR_GENERIC)\b(?:\s*:\s*([^<\r\n]{1,200}))?/;

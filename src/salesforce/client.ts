@@ -2,9 +2,17 @@
 import type { JSONWebKeySet } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config.js';
-import type { SalesforceError } from '../errors.js';
-import { endpointUrl } from '../oauth/authorize.js';
+import type {
+    CallContext,
+    Exchanged,
+    Identity,
+    QueryOutcome,
+    SalesforceError,
+    TokenSet,
+    TokenStatus,
+} from '../types.js';
 import { readAuthorizeReply } from './authorize-page.js';
+import { endpointUrl } from './hosts.js';
 import {
     parseApiVersions,
     parseIdentity,
@@ -12,31 +20,32 @@ import {
     parseKeySet,
     parseQueryResult,
     parseRevokeAnswer,
-    type TokenStatus,
 } from './rest-responses.js';
-import type { Identity, QueryOutcome } from './rest-responses.js';
-import { parseTokenResponse, type Exchanged, type TokenSet } from './token-response.js';
+import { parseTokenResponse } from './token-response.js';
 import { createTransport, type Send } from './transport.js';
-import { createWarmer } from './warm.js';
+import { createWarmer, WARM_DEFAULTS } from './warm.js';
 
-export type { Exchanged, Identity, QueryOutcome, TokenSet, TokenStatus };
-
+/** Each call takes the page's context last: its deadline and the mark of time spent waiting for Salesforce. */
 export interface SalesforceClient {
-    exchangeCode(baseUrl: string, code: string, verifier: string): Promise<Exchanged>;
-    refresh(baseUrl: string, tokens: TokenSet): Promise<Exchanged>;
-    revoke(baseUrl: string, token: string): Promise<SalesforceError | undefined>;
-    identity(tokens: TokenSet): Promise<Identity>;
-    latestApiVersion(tokens: TokenSet): Promise<string>;
-    query(tokens: TokenSet, apiVersion: string, soql: string): Promise<QueryOutcome>;
+    exchangeCode(baseUrl: string, code: string, verifier: string, call?: CallContext): Promise<Exchanged>;
+    refresh(baseUrl: string, tokens: TokenSet, call?: CallContext): Promise<Exchanged>;
+    revoke(baseUrl: string, token: string, call?: CallContext): Promise<SalesforceError | undefined>;
+    identity(tokens: TokenSet, call?: CallContext): Promise<Identity>;
     /**
-     * Opens connections to the login host (and fetches its signing keys) while the person logs in, and keeps
-     * them open for a few minutes, so the callback's calls need no new connection.
+     * The newest API version a host lists at `/services/data/`, which needs no token (REST API Developer Guide,
+     * "Versions"); kept ten minutes per host.
+     */
+    apiVersion(baseUrl: string): Promise<string>;
+    query(tokens: TokenSet, apiVersion: string, soql: string, call?: CallContext): Promise<QueryOutcome>;
+    /**
+     * Opens connections to the login host, and fetches its signing keys and API versions, while the person
+     * logs in, so the callback's calls need no new connection and the result page has all it shows.
      */
     warm(baseUrl: string): void;
     /** The login host's id_token signing keys (`/id/keys`), kept ten minutes. */
     signingKeys(baseUrl: string): Promise<JSONWebKeySet>;
     /** RFC 7662 at the login host, with the client's credentials (the Consumer Key alone for a public client). */
-    introspect(baseUrl: string, accessToken: string): Promise<TokenStatus>;
+    introspect(baseUrl: string, accessToken: string, call?: CallContext): Promise<TokenStatus>;
     /** Asks the authorize endpoint whether it would stop this login on its own page (no cookies, no redirects). */
     preflight(authorizeUrl: URL, timeoutMs: number): Promise<SalesforceError | undefined>;
 }
@@ -66,7 +75,7 @@ function oauthCalls(
     const tokenUrl = (baseUrl: string) => endpointUrl(baseUrl, config.tokenPath).href;
     const clientAuth = { client_id: config.clientId, client_secret: config.clientSecret };
     return {
-        async exchangeCode(baseUrl, code, verifier) {
+        async exchangeCode(baseUrl, code, verifier, call) {
             // RFC 6749 §4.1.3 and RFC 7636 §4.5: the same redirect_uri as /authorize, and the verifier.
             const form = {
                 grant_type: 'authorization_code',
@@ -75,53 +84,46 @@ function oauthCalls(
                 redirect_uri: config.callbackUrl,
                 code_verifier: verifier,
             };
-            const reply = await send('POST', tokenUrl(baseUrl), { form });
+            const reply = await send('POST', tokenUrl(baseUrl), { form, ...call });
             return parseTokenResponse(reply, { baseUrl, clientSecret: config.clientSecret });
         },
 
-        async refresh(baseUrl, tokens) {
+        async refresh(baseUrl, tokens, call) {
             const form = { grant_type: 'refresh_token', refresh_token: tokens.refreshToken, ...clientAuth };
-            const reply = await send('POST', tokenUrl(baseUrl), { form });
+            const reply = await send('POST', tokenUrl(baseUrl), { form, ...call });
             return parseTokenResponse(reply, { baseUrl, clientSecret: config.clientSecret, previous: tokens });
         },
 
-        async revoke(baseUrl, token) {
-            const reply = await send('POST', endpointUrl(baseUrl, '/services/oauth2/revoke').href, { form: { token } });
+        async revoke(baseUrl, token, call) {
+            const url = endpointUrl(baseUrl, '/services/oauth2/revoke').href;
+            const reply = await send('POST', url, { form: { token }, ...call });
             return parseRevokeAnswer(reply);
         },
 
-        async introspect(baseUrl, accessToken) {
+        async introspect(baseUrl, accessToken, call) {
             const form = { token: accessToken, token_type_hint: 'access_token', ...clientAuth };
-            const reply = await send('POST', endpointUrl(baseUrl, '/services/oauth2/introspect').href, { form });
+            const url = endpointUrl(baseUrl, '/services/oauth2/introspect').href;
+            const reply = await send('POST', url, { form, ...call });
             return parseIntrospection(reply);
         },
 
         async preflight(authorizeUrl, timeoutMs) {
-            return readAuthorizeReply(await send('GET', authorizeUrl.href, { timeoutMs }));
+            return readAuthorizeReply(await send('GET', authorizeUrl.href, { signal: AbortSignal.timeout(timeoutMs) }));
         },
     };
 }
 
 /** The calls made with the access token: identity, and the REST API on the org's instance. */
-function tokenCalls(send: Send): Pick<SalesforceClient, 'identity' | 'latestApiVersion' | 'query'> {
-    // An org's API versions change three times a year: one lookup per instance for ten minutes is plenty.
-    // `/services/data/` needs no authentication (REST API Developer Guide, "Versions").
-    const versions = cachedLookups(10 * 60_000, async (instanceUrl) => {
-        return parseApiVersions(await send('GET', new URL('/services/data/', instanceUrl).href));
-    });
+function tokenCalls(send: Send): Pick<SalesforceClient, 'identity' | 'query'> {
     return {
-        async identity(tokens) {
-            return parseIdentity(await send('GET', tokens.id, { bearer: tokens.accessToken }));
+        async identity(tokens, call) {
+            return parseIdentity(await send('GET', tokens.id, { bearer: tokens.accessToken, ...call }));
         },
 
-        latestApiVersion(tokens) {
-            return versions(tokens.instanceUrl);
-        },
-
-        async query(tokens, apiVersion, soql) {
+        async query(tokens, apiVersion, soql, call) {
             const url = new URL(`/services/data/v${apiVersion}/query`, tokens.instanceUrl);
             url.searchParams.set('q', soql);
-            const reply = await send('GET', url.href, { bearer: tokens.accessToken, compressed: true });
+            const reply = await send('GET', url.href, { bearer: tokens.accessToken, compressed: true, ...call });
             return parseQueryResult(reply, soql);
         },
     };
@@ -131,17 +133,23 @@ export function createSalesforceClient(
     config: Config,
     send: Send = createTransport(config.httpTimeoutMs, config.proxy),
 ): SalesforceClient {
-    const warmHost = createWarmer(send, { sockets: 2, windowMs: 5 * 60_000, now: Date.now });
+    const warmHost = createWarmer(send, { ...WARM_DEFAULTS, now: Date.now });
     const signingKeys = cachedLookups(10 * 60_000, async (baseUrl) => {
         return parseKeySet(await send('GET', endpointUrl(baseUrl, '/id/keys').href)) as JSONWebKeySet;
+    });
+    // An org's API versions change three times a year: one lookup per host for ten minutes is plenty.
+    const apiVersion = cachedLookups(10 * 60_000, async (baseUrl) => {
+        return parseApiVersions(await send('GET', endpointUrl(baseUrl, '/services/data/').href));
     });
     return {
         ...oauthCalls(config, send),
         ...tokenCalls(send),
         signingKeys,
+        apiVersion,
         warm(baseUrl) {
             warmHost(baseUrl);
             signingKeys(baseUrl).catch(() => undefined);
+            if (!config.apiVersion) apiVersion(baseUrl).catch(() => undefined);
         },
     };
 }

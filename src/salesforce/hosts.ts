@@ -96,3 +96,8 @@ export function orgKind(environment: string, loginHost: string, instanceUrl?: st
     }
     return 'Production';
 }
+
+/** An endpoint under a base URL that may carry a path (an Experience Cloud site keeps its endpoints there). */
+export function endpointUrl(baseUrl: string, path: string): URL {
+    return new URL(baseUrl.replace(/\/+$/, '') + path);
+}

@@ -49,15 +49,12 @@ async function proxyAgent(protocol: string, proxy: string, options: http.AgentOp
 /** One keep-alive agent per destination kind and proxy, made on first use. */
 type Agents = { httpAgent?: http.Agent; httpsAgent?: http.Agent };
 
-/**
- * The agents for a URL. Direct ones are returned as they are, not in a promise, so that a direct call is
- * dispatched in the tick it is made (a proxy's agent is loaded on first use, and only then awaited).
- */
-export function createAgents(settings: ProxySettings) {
+/** The agents for a URL: direct ones, or the tunnel through its proxy (loaded on first use). */
+export function createAgents(settings: ProxySettings): (url: URL) => Promise<Agents> {
     const options = { keepAlive: true, maxSockets: 64 };
     const direct = { httpAgent: new http.Agent(options), httpsAgent: new https.Agent(options) };
     const proxied = new Map<string, Promise<http.Agent>>();
-    return (url: URL): Agents | Promise<Agents> => {
+    return async (url) => {
         const proxy = proxyFor(url, settings);
         if (!proxy) return direct;
         const key = `${url.protocol} ${proxy}`;
@@ -66,6 +63,7 @@ export function createAgents(settings: ProxySettings) {
             agent = proxyAgent(url.protocol, proxy, options);
             proxied.set(key, agent);
         }
-        return agent.then((a) => (url.protocol === 'https:' ? { httpsAgent: a } : { httpAgent: a }));
+        const a = await agent;
+        return url.protocol === 'https:' ? { httpsAgent: a } : { httpAgent: a };
     };
 }

@@ -1,12 +1,6 @@
 // What every parser of a Salesforce answer shares: the reply's shape, JSON reading by media type, and
 // the cleaning of error codes and texts before they reach a page.
-
-/** One HTTP answer from Salesforce, as the transport hands it to the pure parsers. */
-export interface Reply {
-    status: number;
-    contentType: string;
-    body: string;
-}
+import type { Reply } from '../types.js';
 
 export type Json = Record<string, unknown>;
 

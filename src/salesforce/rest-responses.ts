@@ -1,21 +1,9 @@
 // Pure parsers of Salesforce's other answers: the identity URL, the API version list, a SOQL query
 // and the revoke endpoint. Each takes the reply and returns what the page shows, or throws an AppError.
-import { AppError, type SalesforceError } from '../errors.js';
+import { AppError } from '../errors.js';
 import { SALESFORCE } from '../messages.js';
-import { cleanErrorCode, cleanErrorText, jsonObject, parseJson, type Json, type Reply } from './reply.js';
-
-export interface Identity {
-    readonly username?: string;
-    readonly displayName?: string;
-    readonly email?: string;
-    readonly userId?: string;
-    readonly organizationId?: string;
-    readonly userType?: string;
-}
-
-export type QueryOutcome =
-    | { ok: true; soql: string; totalSize: number; columns: string[]; rows: string[][]; cut?: string }
-    | { ok: false; soql: string; errorCode: string; message: string };
+import { cleanErrorCode, cleanErrorText, jsonObject, parseJson, type Json } from './reply.js';
+import type { Identity, QueryOutcome, Reply, SalesforceError, TokenStatus } from '../types.js';
 
 /** The identity URL (Salesforce help, "Identity URLs"); a bad token gets 403 `Bad_OAuth_Token`. */
 export function parseIdentity(reply: Reply): Identity {
@@ -113,12 +101,6 @@ export function parseKeySet(reply: Reply): { keys: Json[] } {
     }
     return { keys: (body.keys as unknown[]).filter((k): k is Json => k !== null && typeof k === 'object') };
 }
-
-/** What introspection said of the access token (RFC 7662 §2.2; Salesforce help "Token Introspection Endpoint"). */
-export type TokenStatus =
-    | { kind: 'active'; exp?: number; iat?: number; scope?: string; username?: string }
-    | { kind: 'inactive' }
-    | { kind: 'refused'; error: SalesforceError };
 
 const seconds = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : undefined);
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);

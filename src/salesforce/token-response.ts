@@ -4,28 +4,8 @@ import { constantTimeEqual, tokenSignature } from '../crypto.js';
 import { AppError } from '../errors.js';
 import { SALESFORCE } from '../messages.js';
 import { isTrustedUrl } from './hosts.js';
-import { cleanErrorCode, cleanErrorText, jsonObject, type Json, type Reply } from './reply.js';
-
-export interface TokenSet {
-    readonly accessToken: string;
-    readonly refreshToken?: string;
-    readonly instanceUrl: string;
-    readonly id: string;
-    readonly issuedAt?: string;
-    readonly scope?: string;
-    readonly tokenType: string;
-    /** For an Experience Cloud user: the site the token belongs to (Salesforce help, "OAuth 2.0 Web Server Flow"). */
-    readonly communityUrl?: string;
-    readonly communityId?: string;
-}
-
-export interface Exchanged {
-    tokens: TokenSet;
-    /** The OpenID Connect id_token, still to be verified. */
-    idToken?: string;
-    /** True when a signature came and matched; false when there was none or no secret to check it with. */
-    signatureVerified: boolean;
-}
+import { cleanErrorCode, cleanErrorText, jsonObject, type Json } from './reply.js';
+import type { Exchanged, Reply, TokenSet } from '../types.js';
 
 export interface TokenContext {
     /** The login host the request went to; an instance or identity URL on it is trusted (the simulator). */

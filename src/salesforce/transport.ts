@@ -1,29 +1,21 @@
-// The only file that speaks HTTP to Salesforce: keep-alive agents, one deadline per call, size caps,
-// timing for Server-Timing, and network failures turned into AppErrors that carry no request data (the
-// secret, the code and the verifier never leave this file inside an error).
+// The only file that speaks HTTP to Salesforce: one axios instance with keep-alive agents, a deadline per
+// call given as a signal, a size cap, and failures turned into AppErrors that carry no request data. An
+// AxiosError holds the request's config (the secret, the code, the verifier): it is read for its `code` and
+// dropped here, so it never reaches a log or a page.
 //
-// Node's own http and https modules, not a general-purpose client: a login's calls are a handful of small
-// requests, and on the callback every millisecond between Salesforce's answer and the next request is a
-// millisecond the person waits. Redirects are never followed (a 307/308 would re-post the code, verifier and
-// secret to wherever Location points) and answers are read as text for the pure parsers.
-import http from 'node:http';
-import https from 'node:https';
+// Redirects are never followed (a 307/308 would re-post the code, verifier and secret to wherever Location
+// points) and answers are read as text for the pure parsers.
 import type { Socket } from 'node:net';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
+import axios, { type AxiosResponse } from 'axios';
 import { AppError } from '../errors.js';
 import { SALESFORCE } from '../messages.js';
-import { requestTiming } from '../timing.js';
+import type { CallContext, Reply } from '../types.js';
 import { createAgents, type ProxySettings } from './proxy.js';
-import type { Reply } from './reply.js';
 
-export interface SendOptions {
+export interface SendOptions extends CallContext {
     form?: Record<string, string | undefined>;
     bearer?: string;
-    /** A shorter limit than HTTP_TIMEOUT_MS for this call. */
-    timeoutMs?: number;
-    /** Not part of the page being answered: no share of its deadline, no Server-Timing. */
-    background?: boolean;
     /** Called with the connection the call used, to watch it (the warmer keeps connections open). */
     onSocket?: (socket: Socket) => void;
     /**
@@ -36,8 +28,23 @@ export interface SendOptions {
 export type Send = (method: 'GET' | 'POST' | 'HEAD', url: string, options?: SendOptions) => Promise<Reply>;
 
 /** The largest answer read, unpacked: Salesforce's token, identity and query answers are a few kilobytes. */
-const MAX_ANSWER_BYTES = 256 * 1024;
-const HEADERS = { Accept: 'application/json, text/html;q=0.5', 'User-Agent': 'sf-oauth-auth' };
+export const MAX_ANSWER_BYTES = 256 * 1024;
+
+const http = axios.create({
+    maxRedirects: 0,
+    // The bytes on the wire; unpack() caps what a compressed answer unpacks to.
+    maxContentLength: MAX_ANSWER_BYTES,
+    // axios unpacks leniently (a flush mode that accepts a stream cut in the middle and returns the part it
+    // got), so a cut answer would reach the parsers as if whole; unpack() refuses it instead.
+    decompress: false,
+    // Every status is an answer for the parsers to read; only a failed exchange rejects.
+    validateStatus: () => true,
+    responseType: 'arraybuffer',
+    transformResponse: [(data: unknown) => data],
+    // Proxies are the agents' job (HTTPS_PROXY, NO_PROXY), never axios's own reading of the environment.
+    proxy: false,
+    headers: { Accept: 'application/json, text/html;q=0.5', 'User-Agent': 'sf-oauth-auth' },
+});
 
 function formBody(form: Record<string, string | undefined>): string {
     const data = new URLSearchParams();
@@ -45,123 +52,87 @@ function formBody(form: Record<string, string | undefined>): string {
     return data.toString();
 }
 
-/** Why a call failed, in the person's words; `code` is Node's error code (ENOTFOUND, a TLS code…). */
-function networkError(kind: Cut | 'network', code: string, host: string, timeoutMs: number) {
-    if (kind === 'timeout') return new AppError('timeout', SALESFORCE.timeout(host, timeoutMs));
-    if (kind === 'too_large') return new AppError('bad_response', SALESFORCE.tooLarge(host));
-    if (kind === 'unreadable') return new AppError('bad_response', SALESFORCE.unreadable(host));
+/** TLS verification failures, by the codes Node's TLS layer gives them. */
+const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
+
+/**
+ * Why a call failed, in the person's words, from the failure's `code` alone (ENOTFOUND, a TLS code, axios's
+ * ERR_BAD_RESPONSE and zlib's ERR_BUFFER_TOO_LARGE for the size cap, zlib's Z_ codes for a corrupt answer).
+ */
+export function failureOf(err: unknown, host: string, timeoutMs: number, timedOut: boolean): AppError {
+    if (timedOut) return new AppError('timeout', SALESFORCE.timeout(host, timeoutMs));
+    const e = err as { code?: unknown; message?: unknown } | undefined;
+    const code = String(e?.code ?? '');
+    const tooLarge = code === 'ERR_BUFFER_TOO_LARGE' || /maxContentLength/.test(String(e?.message));
+    if (tooLarge) {
+        return new AppError('bad_response', SALESFORCE.tooLarge(host));
+    }
+    if (code.startsWith('Z_') || code === 'ERR_BAD_RESPONSE') {
+        return new AppError('bad_response', SALESFORCE.unreadable(host));
+    }
     const why = SALESFORCE.why;
-    const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(code);
     const reason =
-        code === 'ENOTFOUND' ? why.ENOTFOUND : code === 'ECONNREFUSED' ? why.ECONNREFUSED : tls ? why.tls : why.other;
+        code === 'ENOTFOUND'
+            ? why.ENOTFOUND
+            : code === 'ECONNREFUSED'
+              ? why.ECONNREFUSED
+              : TLS_CODE.test(code)
+                ? why.tls
+                : why.other;
     return new AppError('unreachable', SALESFORCE.unreachable(host, reason));
 }
 
-/** Why the app stopped reading an answer. */
-type Cut = 'timeout' | 'too_large' | 'unreadable';
-
-interface Call {
-    method: string;
-    url: URL;
-    headers: Record<string, string>;
-    body?: string;
-    agent: http.Agent;
-    /** Bounds the whole call, a trickling answer included. */
-    deadlineMs: number;
+/**
+ * The answer's text. Only gzip is ever asked for (`Accept-Encoding`), so any other coding is unreadable; the
+ * cap applies to what is unpacked, so a small compressed answer cannot fill the memory.
+ */
+function unpack(data: Buffer, encoding: string): string {
+    if (encoding === '' || encoding === 'identity') return data.toString('utf8');
+    if (encoding !== 'gzip') throw Object.assign(new Error('unknown content coding'), { code: 'Z_DATA_ERROR' });
+    return gunzipSync(data, { maxOutputLength: MAX_ANSWER_BYTES }).toString('utf8');
 }
 
-/** One request; resolves with the answer and the connection it came on, or rejects with an AppError. */
-function exchange(call: Call, timeoutMs: number): Promise<{ reply: Reply; socket: Socket }> {
-    const { url } = call;
-    return new Promise((resolve, reject) => {
-        let cut: Cut | undefined;
-        let settled = false;
-        const fail = (err?: unknown) => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(timer);
-            const code = String((err as { code?: unknown } | undefined)?.code ?? '');
-            reject(networkError(cut ?? 'network', code, url.host, timeoutMs));
-        };
-        const stop = (why: Cut) => {
-            cut = why;
-            req.destroy();
-            fail();
-        };
-        const req = (url.protocol === 'https:' ? https : http).request(
-            url,
-            { method: call.method, headers: call.headers, agent: call.agent },
-            (res) => {
-                let received = false;
-                // An answer cut short (the connection closed, the deadline) ends in close without end.
-                res.on('end', () => (received = true));
-                res.on('close', () => received || fail());
-                res.on('error', fail);
-                const answer: Readable = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
-                answer.on('error', () => stop('unreadable'));
-                const chunks: Buffer[] = [];
-                let size = 0;
-                // The cap applies to what is unpacked: a small compressed answer cannot fill the memory.
-                answer.on('data', (chunk: Buffer) => {
-                    size += chunk.length;
-                    chunks.push(chunk);
-                    if (size > MAX_ANSWER_BYTES) {
-                        answer.destroy();
-                        stop('too_large');
-                    }
-                });
-                answer.on('end', () => {
-                    if (settled) return;
-                    settled = true;
-                    clearTimeout(timer);
-                    const reply = {
-                        status: res.statusCode ?? 0,
-                        contentType: String(res.headers['content-type'] ?? ''),
-                        body: Buffer.concat(chunks).toString('utf8'),
-                    };
-                    resolve({ reply, socket: res.socket ?? req.socket! });
-                });
-            },
-        );
-        const timer = setTimeout(() => stop('timeout'), call.deadlineMs);
-        req.on('error', fail);
-        req.end(call.body);
-    });
+function replyOf(response: AxiosResponse): Reply {
+    const data: unknown = response.data;
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.alloc(0);
+    return {
+        status: response.status,
+        contentType: String(response.headers['content-type'] ?? ''),
+        body: unpack(
+            bytes,
+            String(response.headers['content-encoding'] ?? '')
+                .trim()
+                .toLowerCase(),
+        ),
+    };
 }
 
 /**
  * One keep-alive pool per app (per proxy, behind one), so the token, identity and query calls to one host
- * share a TLS session.
+ * share a TLS session. Every call is bounded by `timeoutMs` and by the caller's signal (the page's deadline),
+ * whichever ends first; axios's own `timeout` would only notice an idle socket, not a trickling answer.
  */
 export function createTransport(timeoutMs: number, proxy: ProxySettings = {}): Send {
     const agentsFor = createAgents(proxy);
 
     return async (method, url, options = {}) => {
         const target = new URL(url);
-        const headers: Record<string, string> = { ...HEADERS };
+        const own = AbortSignal.timeout(timeoutMs);
+        const signal = options.signal ? AbortSignal.any([options.signal, own]) : own;
+        if (signal.aborted) throw failureOf(undefined, target.host, timeoutMs, true);
+        const headers: Record<string, string> = { 'Accept-Encoding': options.compressed ? 'gzip' : 'identity' };
         if (options.bearer) headers.Authorization = `Bearer ${options.bearer}`;
-        if (options.compressed) headers['Accept-Encoding'] = 'gzip';
-        const body = options.form ? formBody(options.form) : undefined;
-        if (body !== undefined) {
-            headers['Content-Type'] = 'application/x-www-form-urlencoded';
-            headers['Content-Length'] = String(Buffer.byteLength(body));
-        }
-        const timing = options.background ? undefined : requestTiming.getStore();
-        // One deadline per page: each call gets what is left of HTTP_TIMEOUT_MS, not a fresh allowance.
-        const limit = Math.min(timeoutMs, options.timeoutMs ?? timeoutMs);
-        const allowed = Math.floor(Math.min(limit, timing?.remainingMs() ?? limit));
-        if (allowed <= 0) throw new AppError('timeout', SALESFORCE.timeout(target.host, timeoutMs));
-        const found = agentsFor(target);
-        const agents = found instanceof Promise ? await found : found;
-        const agent = (target.protocol === 'https:' ? agents.httpsAgent : agents.httpAgent)!;
-        const finished = timing?.upstream();
+        const data = options.form ? formBody(options.form) : undefined;
+        if (data !== undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+        const { httpAgent, httpsAgent } = await agentsFor(target);
+        const finished = options.waiting?.();
         try {
-            const { reply, socket } = await exchange(
-                { method, url: target, headers, body, agent, deadlineMs: allowed },
-                timeoutMs,
-            );
-            options.onSocket?.(socket);
-            return reply;
+            const response = await http.request({ method, url, headers, data, httpAgent, httpsAgent, signal });
+            const socket = (response.request as { socket?: Socket } | undefined)?.socket;
+            if (socket) options.onSocket?.(socket);
+            return replyOf(response);
+        } catch (err) {
+            throw failureOf(err, target.host, timeoutMs, signal.aborted);
         } finally {
             finished?.();
         }

@@ -1,66 +1,114 @@
 // Connections opened while the person is still on Salesforce's login page, so that the code exchange and the
 // identity call start at once on the callback: a new TCP connection and TLS handshake cost two round trips
-// each. Salesforce (or a proxy) closes idle connections after a while, so a closed one is opened again for as
-// long as a login may still come back.
+// each. Salesforce (or a proxy) closes idle connections after a while, so a closed one may be opened again
+// while a login may still come back, but only within a budget each login grants: a host that closes every
+// connection at once (`Connection: close`, as some proxies and load balancers answer) gets a few
+// connections per login, further and further apart, never a flood of TLS handshakes.
 import type { Socket } from 'node:net';
 import type { Send } from './transport.js';
 
 export interface WarmOptions {
     /** Connections kept open per login host: the token call, then identity and introspection side by side. */
     sockets: number;
+    /** Connections each login may open in all, replacements included. */
+    opensPerLogin: number;
     /** How long after a login starts its host is kept warm. */
     windowMs: number;
+    /** A connection closed sooner than this after it answered was closed by the host at once: back off. */
+    quickCloseMs: number;
+    /** The first wait after a quick close or a failure; it doubles with each one in a row. */
+    backoffMs: number;
     now: () => number;
 }
+
+export const WARM_DEFAULTS: Omit<WarmOptions, 'now'> = {
+    sockets: 2,
+    opensPerLogin: 4,
+    windowMs: 5 * 60_000,
+    quickCloseMs: 2_000,
+    backoffMs: 1_000,
+};
 
 interface HostState {
     until: number;
     open: Set<Socket>;
+    /** Connections that may still be opened: each login adds opensPerLogin, up to twice that. */
+    budget: number;
+    /** The wait before the next fill, after quick closes or failures; 0 when the host behaves. */
+    backoffMs: number;
     filling: boolean;
+    timer?: NodeJS.Timeout;
 }
 
 export type Warm = (baseUrl: string) => void;
 
+/**
+ * The warm-up request: HEAD, whose answer never has a body (RFC 9110 §9.3.2), so its end is known whatever
+ * the status and whether or not a length is sent, and the connection can be kept.
+ */
+const WARM_METHOD = 'HEAD';
+
 export function createWarmer(send: Send, options: WarmOptions): Warm {
     const hosts = new Map<string, HostState>();
 
-    /**
-     * Opens connections until `sockets` are open. Connections cut together close one by one, so a request may
-     * first land on one about to close: a failure is tried again twice, then (refused, timed out) the host is
-     * left cold, quietly.
-     */
-    async function fill(origin: string, state: HostState): Promise<void> {
-        if (state.filling) return;
-        state.filling = true;
-        const watch = (socket: Socket) => {
-            if (state.open.has(socket)) return;
-            state.open.add(socket);
-            socket.once('close', () => {
-                state.open.delete(socket);
-                void fill(origin, state);
-            });
+    function later(origin: string, state: HostState): void {
+        if (state.timer || state.budget <= 0 || options.now() >= state.until) return;
+        state.timer = setTimeout(() => {
+            state.timer = undefined;
+            void fill(origin, state);
+        }, state.backoffMs).unref();
+    }
+
+    function backOff(state: HostState): void {
+        state.backoffMs = Math.min(Math.max(state.backoffMs * 2, options.backoffMs), 60_000);
+    }
+
+    function watch(origin: string, state: HostState, socket: Socket): void {
+        if (state.open.has(socket)) return;
+        const answeredAt = options.now();
+        const closed = () => {
+            state.open.delete(socket);
+            if (options.now() - answeredAt < options.quickCloseMs) backOff(state);
+            else state.backoffMs = 0;
+            later(origin, state);
         };
-        let failures = 0;
-        while (state.open.size < options.sockets && options.now() < state.until && failures < 3) {
-            // Let the pool drop connections that are closing before asking it for one.
-            await new Promise((resolve) => setTimeout(resolve, failures * 200).unref());
-            // Requests sent together each take a connection of their own, so the pool ends with `sockets` open.
-            const missing = options.sockets - state.open.size;
-            const results = await Promise.allSettled(
-                Array.from({ length: missing }, () =>
-                    send('HEAD', `${origin}/`, { onSocket: watch, timeoutMs: 5_000, background: true }),
-                ),
-            );
-            if (results.some((r) => r.status === 'rejected')) failures += 1;
-        }
+        if (socket.destroyed) return closed();
+        state.open.add(socket);
+        socket.once('close', closed);
+    }
+
+    /** Opens the missing connections at once, each request on a connection of its own, within the budget. */
+    async function fill(origin: string, state: HostState): Promise<void> {
+        const missing = Math.min(options.sockets - state.open.size, state.budget);
+        if (state.filling || missing <= 0 || options.now() >= state.until) return;
+        state.filling = true;
+        state.budget -= missing;
+        const onSocket = (socket: Socket) => watch(origin, state, socket);
+        const results = await Promise.allSettled(
+            Array.from({ length: missing }, () =>
+                send(WARM_METHOD, `${origin}/`, { onSocket, signal: AbortSignal.timeout(5_000) }),
+            ),
+        );
         state.filling = false;
+        // Refused or timed out: the host is left cold for a while, quietly; the login goes on without it.
+        if (results.some((r) => r.status === 'rejected')) {
+            backOff(state);
+            later(origin, state);
+        }
     }
 
     return (baseUrl) => {
         const origin = new URL(baseUrl).origin;
-        const state = hosts.get(origin) ?? { until: 0, open: new Set<Socket>(), filling: false };
+        const state = hosts.get(origin) ?? {
+            until: 0,
+            open: new Set<Socket>(),
+            budget: 0,
+            backoffMs: 0,
+            filling: false,
+        };
         hosts.set(origin, state);
         state.until = Math.max(state.until, options.now() + options.windowMs);
-        void fill(origin, state);
+        state.budget = Math.min(state.budget + options.opensPerLogin, 2 * options.opensPerLogin);
+        if (!state.timer) void fill(origin, state);
     };
 }

@@ -14,7 +14,8 @@ import { simulatedConfig } from '../../src/simulated-config.js';
 import { startSimulator, type Simulator, type SimulatorSettings } from '../../src/simulator/index.js';
 import type { Clock } from '../../src/store.js';
 import { createSalesforceClient, type SalesforceClient } from '../../src/salesforce/client.js';
-import { DEFAULT_LIMITS, type StoreLimits } from '../../src/store.js';
+import { DEFAULT_LIMITS } from '../../src/store.js';
+import type { StoreLimits } from '../../src/types.js';
 
 export const CLIENT_ID = '3MVG9TEST.CONSUMER.KEY';
 // Greppable sentinels: no log line and no page that should not show them may contain them.

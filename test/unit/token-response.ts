@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
-import type { Reply } from '../../src/salesforce/reply.js';
 import { parseIntrospection, parseQueryResult, TABLE_LIMITS } from '../../src/salesforce/rest-responses.js';
 import { parseTokenResponse } from '../../src/salesforce/token-response.js';
 import { responseSignature } from '../../src/simulator/crypto.js';
+import type { Reply } from '../../src/types.js';
 
 const BASE = 'https://login.salesforce.com';
 const SECRET = 'consumer-secret';

@@ -1,0 +1,25 @@
+// What the route handlers share, passed in by the route table; and the page's context for its calls.
+import type { Response } from 'express';
+import type { Config } from '../config.js';
+import type { Preflight } from '../preflight.js';
+import type { SalesforceClient } from '../salesforce/client.js';
+import type { Store } from '../store.js';
+import type { Timing } from '../timing.js';
+import type { CallContext } from '../types.js';
+
+export interface Deps {
+    config: Config;
+    store: Store;
+    salesforce: SalesforceClient;
+    preflight: Preflight;
+}
+
+/** The timing of the request being answered, set by the app's first middleware. */
+export function timingOf(res: Response): Timing | undefined {
+    return res.locals.timing as Timing | undefined;
+}
+
+/** The page's deadline and Server-Timing mark, for each of its calls to Salesforce. */
+export function pageCall(res: Response): CallContext {
+    return timingOf(res)?.call() ?? {};
+}
