@@ -3,8 +3,10 @@
 // accepts any Consumer Key and Secret and any loopback callback URL.
 import { startSimulator } from './simulator/index.js';
 
+// SIMULATOR_PORT=0 takes four free ports, whichever the system gives (the tests use it).
 const first = Number(process.env.SIMULATOR_PORT ?? 7781);
-const ports = { production: first, sandbox: first + 1, mydomain: first + 2, sandboxdomain: first + 3 };
+const ports =
+    first === 0 ? undefined : { production: first, sandbox: first + 1, mydomain: first + 2, sandboxdomain: first + 3 };
 
 let simulator;
 try {
@@ -16,7 +18,7 @@ try {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
     console.error(
-        `The simulator cannot listen on ports ${first} to ${first + 3} (${code}). Set SIMULATOR_PORT to another first port.`,
+        `The simulator cannot listen on ports ${first} to ${first + 3} (${code}). Set SIMULATOR_PORT to another first port, or to 0 for any free ports.`,
     );
     process.exit(1);
 }

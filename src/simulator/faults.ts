@@ -44,7 +44,7 @@ export const TOKEN_FAULTS = {
     reset: ({ req }: FaultContext) => void req.socket.destroy(),
     redirect: ({ res, trapUrl }: FaultContext) => res.redirect(307, trapUrl),
     oversized: ({ res, body }: FaultContext) =>
-        void res.status(200).json({ ...body(), padding: 'x'.repeat(5 * 1024 * 1024) }),
+        void res.status(200).json({ ...body(), padding: 'x'.repeat(300 * 1024) }),
 } satisfies Record<string, (context: FaultContext) => void>;
 
 export type TokenFault = keyof typeof TOKEN_FAULTS;

@@ -13,6 +13,7 @@ import { bindLoopback } from '../../src/serve.js';
 import { simulatedConfig } from '../../src/simulated-config.js';
 import { startSimulator, type Simulator, type SimulatorSettings } from '../../src/simulator/index.js';
 import type { Clock } from '../../src/store.js';
+import type { Deadline } from '../../src/timing.js';
 import { createSalesforceClient, type SalesforceClient } from '../../src/salesforce/client.js';
 import { DEFAULT_LIMITS } from '../../src/store.js';
 import type { StoreLimits } from '../../src/types.js';
@@ -39,6 +40,8 @@ export interface StackOptions {
     appHost?: 'localhost' | '127.0.0.1';
     /** The app store's clock, for expiry tests that move time instead of waiting. */
     now?: Clock;
+    /** Makes each page's deadline; a test that must see a deadline pass passes manualDeadlines().deadline. */
+    deadline?: Deadline;
     /** Wraps the app's real Salesforce client, to hold a call at a chosen moment. */
     wrapSalesforce?: (client: SalesforceClient) => SalesforceClient;
 }
@@ -67,7 +70,9 @@ export async function startStack(owner?: Owner, options: StackOptions = {}): Pro
         CLIENT_SECRET: options.publicClient ? undefined : SECRET,
         APP_URL: `http://${host}`,
         APP_PORT: String(port),
-        HTTP_TIMEOUT_MS: '300',
+        // Far more than any call on loopback takes, even on a busy machine: a test that needs a deadline to
+        // pass uses a hanging fault or manualDeadlines().
+        HTTP_TIMEOUT_MS: '5000',
         ...options.env,
     });
     const logs: string[] = [];
@@ -76,6 +81,7 @@ export async function startStack(owner?: Owner, options: StackOptions = {}): Pro
             log: (line) => logs.push(line),
             limits: { ...DEFAULT_LIMITS, ...options.limits },
             now: options.now,
+            deadline: options.deadline,
             salesforce: options.wrapSalesforce?.(createSalesforceClient(config)),
         }),
     );
@@ -92,6 +98,26 @@ export async function startStack(owner?: Owner, options: StackOptions = {}): Pro
     };
     owner?.after(() => stack.close());
     return stack;
+}
+
+/** Page deadlines that pass when the test says so, not when a clock does. */
+export function manualDeadlines() {
+    const made: AbortController[] = [];
+    return {
+        deadline: (_ms: number) => {
+            const controller = new AbortController();
+            made.push(controller);
+            return controller.signal;
+        },
+        /** How many page deadlines were made so far (one per page that called Salesforce). */
+        get count() {
+            return made.length;
+        },
+        /** Every deadline made so far passes now. */
+        expire() {
+            for (const c of made) c.abort();
+        },
+    };
 }
 
 export interface Reply {
