@@ -43,10 +43,12 @@ interface HostState {
 export type Warm = (baseUrl: string) => void;
 
 /**
- * The warm-up request: HEAD, whose answer never has a body (RFC 9110 §9.3.2), so its end is known whatever
- * the status and whether or not a length is sent, and the connection can be kept.
+ * The warm-up request: the login host's id_token signing keys (OpenID Connect Discovery 1.0 §3 `jwks_uri`;
+ * Salesforce publishes them at `{login host}/id/keys`), a small JSON answer with a known length that needs no
+ * token. Not `HEAD /`: a root that answers HEAD with no Content-Length leaves Node's client unsure where the
+ * answer ends, so it closes that connection instead of keeping it.
  */
-const WARM_METHOD = 'HEAD';
+const WARM_PATH = '/id/keys';
 
 export function createWarmer(send: Send, options: WarmOptions): Warm {
     const hosts = new Map<string, HostState>();
@@ -86,7 +88,7 @@ export function createWarmer(send: Send, options: WarmOptions): Warm {
         const onSocket = (socket: Socket) => watch(origin, state, socket);
         const results = await Promise.allSettled(
             Array.from({ length: missing }, () =>
-                send(WARM_METHOD, `${origin}/`, { onSocket, signal: AbortSignal.timeout(5_000) }),
+                send('GET', `${origin}${WARM_PATH}`, { onSocket, signal: AbortSignal.timeout(5_000) }),
             ),
         );
         state.filling = false;

@@ -1,7 +1,10 @@
 // Connections to the login host open while the person is on Salesforce's login page, so the callback's
 // calls start at once; a host that cannot be warmed changes nothing for the person.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { describe, it } from 'node:test';
+import { createTransport } from '../../src/salesforce/transport.js';
+import { createWarmer, WARM_DEFAULTS } from '../../src/salesforce/warm.js';
 import { Browser, decide, loginRequestId, startStack, type Stack } from '../support/stack.js';
 
 /** Waits, a few milliseconds at a time and for one second at most, until `ready` holds. */
@@ -61,5 +64,106 @@ describe('warm connections', () => {
         const result = await b.request(new URL(reply.location!, stack.origin).href);
         assert.match(result.body, /ada@example\.com/);
         assert.equal(stack.sim.stats.codeExchanges, 1);
+    });
+});
+
+/** A login host nobody here wrote, as a bare TCP server: `answer` writes the raw HTTP answer to each request. */
+async function rawHost(t: { after(fn: () => unknown): void }, answer: (request: string, socket: net.Socket) => void) {
+    const stats = { connections: 0, requests: [] as string[] };
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+        stats.connections += 1;
+        sockets.add(socket);
+        let buffered = '';
+        socket.on('data', (chunk) => {
+            buffered += chunk.toString('latin1');
+            let end;
+            while ((end = buffered.indexOf('\r\n\r\n')) !== -1) {
+                const head = buffered.slice(0, end);
+                buffered = buffered.slice(end + 4);
+                stats.requests.push(head.split('\r\n')[0]!);
+                answer(head, socket);
+            }
+        });
+        socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+        server.close();
+        for (const socket of sockets) socket.destroy();
+    });
+    return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, stats, server };
+}
+
+/** Waits the given milliseconds: only to show that nothing more happens in that time. */
+const quiet = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('the warm-up is bounded whatever the host does', () => {
+    const timing = { ...WARM_DEFAULTS, backoffMs: 5, quickCloseMs: 2_000, now: Date.now };
+
+    it("a host that closes every connection after one answer gets the login's budget of connections, then no more", async (t) => {
+        const host = await rawHost(t, (_head, socket) => {
+            socket.end('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        });
+        const warm = createWarmer(createTransport(5_000), timing);
+        warm(host.url);
+        await until(() => host.stats.connections >= WARM_DEFAULTS.opensPerLogin);
+        // Backing off 5, 10, 20… ms: a hundred times the first wait shows that no further connection comes.
+        await quiet(500);
+        assert.equal(host.stats.connections, WARM_DEFAULTS.opensPerLogin, 'two, then two replacements, then none');
+        assert.ok(WARM_DEFAULTS.opensPerLogin <= 6);
+    });
+
+    it('with the defaults, a host that closes every connection at once is not reopened at once', async (t) => {
+        const host = await rawHost(t, (_head, socket) => {
+            socket.end('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        });
+        createWarmer(createTransport(5_000), { ...WARM_DEFAULTS, now: Date.now })(host.url);
+        await until(() => host.stats.connections >= 2);
+        await quiet(200);
+        assert.equal(host.stats.connections, 2, 'the next pair waits a whole second');
+    });
+
+    it('ten logins at once against such a host open ten connections, not forty', async (t) => {
+        const host = await rawHost(t, (_head, socket) => {
+            socket.end('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        });
+        const warm = createWarmer(createTransport(5_000), timing);
+        for (let i = 0; i < 10; i++) warm(host.url);
+        const most = WARM_DEFAULTS.sockets + 2 * WARM_DEFAULTS.opensPerLogin;
+        await until(() => host.stats.connections >= most);
+        await quiet(500);
+        assert.equal(host.stats.connections, most);
+    });
+
+    it('a host whose root answers HEAD with a 404 and no length still ends with warm connections that are reused', async (t) => {
+        const host = await rawHost(t, (head, socket) => {
+            if (head.startsWith('HEAD '))
+                return void socket.write('HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\n');
+            socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+        });
+        const send = createTransport(5_000);
+        createWarmer(send, timing)(host.url);
+        await until(() => host.stats.requests.length >= WARM_DEFAULTS.sockets);
+        // A HEAD of this root leaves Node no connection to reuse; the warm-up's own request has a length.
+        const reply = await send('POST', `${host.url}/services/oauth2/token`, { form: { grant_type: 'x' } });
+        assert.equal(reply.body, '{}');
+        assert.equal(host.stats.connections, WARM_DEFAULTS.sockets, 'the token call used a warm connection');
+        assert.deepEqual(host.stats.requests.slice(0, 2), ['GET /id/keys HTTP/1.1', 'GET /id/keys HTTP/1.1']);
+    });
+
+    it('POST /login against a host that closes every connection opens at most a few in the seconds after', async (t) => {
+        const host = await rawHost(t, (_head, socket) => {
+            socket.end(
+                'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}',
+            );
+        });
+        const stack = await startStack(t, { env: { PREFLIGHT: 'off', BASE_SALESFORCE_SANDBOX_URL: host.url } });
+        const reply = await new Browser().post(`${stack.origin}/login`, { sf_env: 'Sandbox' });
+        assert.equal(reply.status, 302);
+        await until(() => host.stats.connections >= 2);
+        await quiet(300);
+        // The warm pair, the signing keys and the API versions: each fetched once, none reopened at once.
+        assert.ok(host.stats.connections <= 6, `${host.stats.connections} connections`);
     });
 });
