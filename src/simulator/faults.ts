@@ -83,6 +83,8 @@ export interface Faults {
     idTokenFault?: IdTokenFault;
     /** Holds every token answer this long before sending it, like a slow network. */
     tokenDelayMs: number;
+    /** Holds every API version list (`/services/data/`) this long before sending it. */
+    versionsDelayMs: number;
     /** Appended to each new access token, to prove pages treat tokens as text. */
     accessTokenExtra: string;
 }
@@ -98,6 +100,7 @@ export const NO_FAULTS: Faults = {
     queryFault: undefined,
     idTokenFault: undefined,
     tokenDelayMs: 0,
+    versionsDelayMs: 0,
     accessTokenExtra: '',
 };
 

@@ -158,7 +158,9 @@ export function restRoutes(org: Org, realm: Realm): Router {
     router.get('/services/oauth2/userinfo', userinfo(org, realm));
     router.get('/services/data/', (_req, res) => {
         org.stats.versionLookups += 1;
-        res.json(API_VERSIONS);
+        const delay = org.settings.versionsDelayMs;
+        if (delay > 0) setTimeout(() => res.json(API_VERSIONS), delay);
+        else res.json(API_VERSIONS);
     });
     // The REST API lives on each org's My Domain (its instance_url), not on the generic login hosts.
     if (INSTANCE_OF[realm] === realm) router.get('/services/data/:version/query', query(org, realm));

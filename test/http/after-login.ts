@@ -1,6 +1,7 @@
 // After the login: identity, refresh, revoke, a test query, curl and .env lines, My Domain and
 // login options, and the same-origin rule on every action.
 import assert from 'node:assert/strict';
+import { API_VERSIONS } from '../../src/simulator/index.js';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
     accessTokenOf,
@@ -69,6 +70,20 @@ describe('after the login', () => {
         // Had the callback waited for identity, it would not have answered while identity was held.
         assert.match(text(html), /Username grace@example\.com/);
         assert.match(text(index), /grace@example\.com/, 'the first page lists the login with its user');
+    });
+
+    it('on the first login after a start, with the version list 400 ms late, the first render has the curl line and SF_API_VERSION', async (t) => {
+        const fresh = await startStack(t, { env: { PREFLIGHT: 'off' }, sim: { versionsDelayMs: 400 } });
+        const { html } = await loggedIn(fresh);
+        const page = text(html);
+        const newest = API_VERSIONS.at(-1)!.version.replace('.', '\\.');
+        assert.match(page, new RegExp(`SF_API_VERSION=${newest}`), 'the .env lines name the version');
+        assert.match(page, new RegExp(`curl --get '[^']*/services/data/v${newest}/query'`), 'the curl line is there');
+        assert.match(
+            page,
+            new RegExp(`instance_url \\+ ["']/services/data/v${newest}/query["']`),
+            'the Python snippet too',
+        );
     });
 
     it('when the identity call never answers, the result page shows the token and says identity timed out', async (t) => {
