@@ -16,6 +16,8 @@ export interface Reply {
     status: number;
     contentType: string;
     body: string;
+    /** The Location header of a redirect, which is read, never followed. */
+    location?: string;
 }
 
 /**

@@ -10,3 +10,4 @@ import './unit/view-model.js';
 import './unit/proxy.js';
 import './unit/handoff.js';
 import './unit/id-token.js';
+import './unit/transport.js';

@@ -31,12 +31,39 @@ export function readSalesforceErrorText(text: string): SalesforceError | undefin
     return undefined;
 }
 
+/** Where Salesforce sends a person it stops after a redirect (the path on any of its hosts). */
+const ERROR_PAGE_PATH = /\/setup\/secur\/RemoteAccessErrorPage\.apexp$/i;
+
 /**
- * Salesforce's answer to an authorize request asked ahead, server-side: a redirect (to its login page or
- * to the callback) means it would let the person log in; a 4xx with an error on its page means it would
- * stop them there. Anything else says nothing.
+ * A redirect that stops the person: to Salesforce's RemoteAccessErrorPage (a scope the app does not allow, an
+ * app not installed in the org: real orgs answer so with a 302 rather than a page), or back to the callback
+ * with `error=` (RFC 6749 §4.1.2.1). A redirect anywhere else, such as a login page, lets the person go on.
  */
-export function readAuthorizeReply(reply: Reply): SalesforceError | undefined {
+function readStoppingRedirect(location: string, callbackUrl: string): SalesforceError | undefined {
+    let url: URL;
+    try {
+        url = new URL(location, 'https://salesforce.invalid');
+    } catch {
+        return undefined;
+    }
+    const callback = new URL(callbackUrl);
+    const toCallback = url.origin === callback.origin && url.pathname === callback.pathname;
+    if (!ERROR_PAGE_PATH.test(url.pathname) && !toCallback) return undefined;
+    const error = url.searchParams.get('error');
+    if (!error) return toCallback ? undefined : { error: 'OAUTH_APPROVAL_ERROR_GENERIC' };
+    return { error: cleanErrorCode(error), description: cleanErrorText(url.searchParams.get('error_description')) };
+}
+
+/**
+ * Salesforce's answer to an authorize request asked ahead, server-side: a redirect to its login page means it
+ * would let the person log in; a redirect to its error page or to the callback with an error, or a 4xx with an
+ * error on its page, means it would stop them. Anything else says nothing.
+ */
+export function readAuthorizeReply(reply: Reply, callbackUrl: string): SalesforceError | undefined {
+    if (reply.status >= 300 && reply.status < 400) {
+        const stopped = reply.location ? readStoppingRedirect(reply.location, callbackUrl) : undefined;
+        return stopped && { ...stopped, httpStatus: reply.status };
+    }
     if (reply.status < 400 || reply.status >= 500) return undefined;
     const found = readSalesforceErrorText(reply.body);
     return found && { ...found, httpStatus: reply.status };

@@ -108,7 +108,8 @@ function oauthCalls(
         },
 
         async preflight(authorizeUrl, timeoutMs) {
-            return readAuthorizeReply(await send('GET', authorizeUrl.href, { signal: AbortSignal.timeout(timeoutMs) }));
+            const reply = await send('GET', authorizeUrl.href, { signal: AbortSignal.timeout(timeoutMs) });
+            return readAuthorizeReply(reply, config.callbackUrl);
         },
     };
 }
@@ -147,9 +148,11 @@ export function createSalesforceClient(
         signingKeys,
         apiVersion,
         warm(baseUrl) {
-            warmHost(baseUrl);
-            signingKeys(baseUrl).catch(() => undefined);
-            if (!config.apiVersion) apiVersion(baseUrl).catch(() => undefined);
+            // Asked once the warm connections are open, on them, so warming opens no more than it keeps.
+            void warmHost(baseUrl).then(() => {
+                signingKeys(baseUrl).catch(() => undefined);
+                if (!config.apiVersion) apiVersion(baseUrl).catch(() => undefined);
+            });
         },
     };
 }

@@ -16,7 +16,7 @@ export interface WarmOptions {
     windowMs: number;
     /** A connection closed sooner than this after it answered was closed by the host at once: back off. */
     quickCloseMs: number;
-    /** The first wait after a quick close or a failure; it doubles with each one in a row. */
+    /** The first wait after a round of quick closes or failures; it doubles with each such round in a row. */
     backoffMs: number;
     now: () => number;
 }
@@ -25,7 +25,8 @@ export const WARM_DEFAULTS: Omit<WarmOptions, 'now'> = {
     sockets: 2,
     opensPerLogin: 4,
     windowMs: 5 * 60_000,
-    quickCloseMs: 2_000,
+    // A host that sends `Connection: close` closes as it answers; an idle cut comes seconds later.
+    quickCloseMs: 100,
     backoffMs: 1_000,
 };
 
@@ -36,19 +37,21 @@ interface HostState {
     budget: number;
     /** The wait before the next fill, after quick closes or failures; 0 when the host behaves. */
     backoffMs: number;
-    filling: boolean;
+    /** The fill round in flight, if any. */
+    filling?: Promise<void>;
     timer?: NodeJS.Timeout;
 }
 
-export type Warm = (baseUrl: string) => void;
+/** Warms a login host; settles when this round of connections has answered (or failed). */
+export type Warm = (baseUrl: string) => Promise<void>;
 
 /**
- * The warm-up request: the login host's id_token signing keys (OpenID Connect Discovery 1.0 §3 `jwks_uri`;
- * Salesforce publishes them at `{login host}/id/keys`), a small JSON answer with a known length that needs no
- * token. Not `HEAD /`: a root that answers HEAD with no Content-Length leaves Node's client unsure where the
- * answer ends, so it closes that connection instead of keeping it.
+ * The warm-up request: the API version list, which every Salesforce host serves without a token as a small,
+ * fixed JSON answer with a known length (REST API Developer Guide, "Versions"). Not `HEAD /`: a root that
+ * answers HEAD with no Content-Length leaves Node's client unsure where the answer ends, so it closes that
+ * connection instead of keeping it.
  */
-const WARM_PATH = '/id/keys';
+const WARM_PATH = '/services/data/';
 
 export function createWarmer(send: Send, options: WarmOptions): Warm {
     const hosts = new Map<string, HostState>();
@@ -61,7 +64,9 @@ export function createWarmer(send: Send, options: WarmOptions): Warm {
         }, state.backoffMs).unref();
     }
 
+    /** Once per round: the connections of one fill that close together double the wait once, not each. */
     function backOff(state: HostState): void {
+        if (state.timer) return;
         state.backoffMs = Math.min(Math.max(state.backoffMs * 2, options.backoffMs), 60_000);
     }
 
@@ -70,8 +75,9 @@ export function createWarmer(send: Send, options: WarmOptions): Warm {
         const answeredAt = options.now();
         const closed = () => {
             state.open.delete(socket);
+            // A connection that lived a while was closed for being idle: replacing it at once is what warming is.
             if (options.now() - answeredAt < options.quickCloseMs) backOff(state);
-            else state.backoffMs = 0;
+            else if (!state.timer) state.backoffMs = 0;
             later(origin, state);
         };
         if (socket.destroyed) return closed();
@@ -80,18 +86,22 @@ export function createWarmer(send: Send, options: WarmOptions): Warm {
     }
 
     /** Opens the missing connections at once, each request on a connection of its own, within the budget. */
-    async function fill(origin: string, state: HostState): Promise<void> {
+    function fill(origin: string, state: HostState): Promise<void> {
+        if (state.filling) return state.filling;
         const missing = Math.min(options.sockets - state.open.size, state.budget);
-        if (state.filling || missing <= 0 || options.now() >= state.until) return;
-        state.filling = true;
+        if (missing <= 0 || options.now() >= state.until) return Promise.resolve();
         state.budget -= missing;
+        state.filling = round(origin, state, missing).finally(() => (state.filling = undefined));
+        return state.filling;
+    }
+
+    async function round(origin: string, state: HostState, missing: number): Promise<void> {
         const onSocket = (socket: Socket) => watch(origin, state, socket);
         const results = await Promise.allSettled(
             Array.from({ length: missing }, () =>
                 send('GET', `${origin}${WARM_PATH}`, { onSocket, signal: AbortSignal.timeout(5_000) }),
             ),
         );
-        state.filling = false;
         // Refused or timed out: the host is left cold for a while, quietly; the login goes on without it.
         if (results.some((r) => r.status === 'rejected')) {
             backOff(state);
@@ -101,16 +111,15 @@ export function createWarmer(send: Send, options: WarmOptions): Warm {
 
     return (baseUrl) => {
         const origin = new URL(baseUrl).origin;
-        const state = hosts.get(origin) ?? {
-            until: 0,
-            open: new Set<Socket>(),
-            budget: 0,
-            backoffMs: 0,
-            filling: false,
-        };
+        const state: HostState = hosts.get(origin) ?? { until: 0, open: new Set<Socket>(), budget: 0, backoffMs: 0 };
         hosts.set(origin, state);
         state.until = Math.max(state.until, options.now() + options.windowMs);
         state.budget = Math.min(state.budget + options.opensPerLogin, 2 * options.opensPerLogin);
-        if (!state.timer) void fill(origin, state);
+        // A new login needs its connections now: the wait after earlier quick closes starts again from the
+        // beginning, and the budget bounds what it may open.
+        clearTimeout(state.timer);
+        state.timer = undefined;
+        state.backoffMs = 0;
+        return fill(origin, state);
     };
 }

@@ -118,15 +118,22 @@ export function serveTokenFault(faults: Faults, context: FaultContext): boolean 
 
 /**
  * What a person can make the simulated login do, from its login page, to see how the app explains each
- * failure. Only failures that can happen to this app after the login page are offered: `authorize` errors
- * come back on the callback, `token` errors answer the code exchange. (A wrong Consumer Key or callback URL
+ * failure. `authorize` errors come back on the callback, `token` errors answer the code exchange, and
+ * `error_page` sends the person to Salesforce's own error page, as real orgs do for a scope the app does not
+ * allow (the app's preflight catches that one before the person leaves; this shows what it looks like). (A wrong Consumer Key or callback URL
  * stops at Salesforce's own page before this one; the app catches those before it sends the person there.)
  */
 export type DemoOutcome =
-    | { label: string; via: 'authorize' | 'token'; error: string; description: string }
+    | { label: string; via: 'authorize' | 'token' | 'error_page'; error: string; description: string }
     | { label: string; via: 'id_token'; fault: IdTokenFault };
 
 export const DEMO_OUTCOMES: Record<string, DemoOutcome> = {
+    scope_not_allowed: {
+        label: "A scope the app does not allow (Salesforce's own error page)",
+        via: 'error_page',
+        error: 'invalid_scope',
+        description: 'the requested scope is not allowed',
+    },
     not_pre_authorized: {
         label: 'The user is not pre-authorized for this app',
         via: 'authorize',

@@ -3,11 +3,11 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { isVerifierShape, randomText, s256Challenge, sameSecret } from './crypto.js';
 import { DEMO_OUTCOMES, serveTokenFault } from './faults.js';
-import { DEFAULT_USERNAME, ORG_IDS, userId, type Realm } from './fixtures.js';
+import { DEFAULT_USERNAME, INSTANCE_OF, ORG_IDS, userId, type Realm } from './fixtures.js';
 import { oauthError, plainError, redirectWith, tokenAnswer } from './http.js';
 import { prepareSigningKey } from './jwt.js';
 import { SESSION_TIMEOUT_MS, type Org } from './org.js';
-import { loginPage, scopeErrorPage, SESSION_EXPIRED_PAGE } from './pages.js';
+import { loginPage, remoteAccessErrorPage, SESSION_EXPIRED_PAGE } from './pages.js';
 
 type Query = Record<string, string | undefined>;
 type Form = Record<string, unknown>;
@@ -44,6 +44,17 @@ function authorizeRedirectError(org: Org, q: Query): string | undefined {
     return undefined;
 }
 
+/**
+ * Salesforce stops a person it will not let log in on its RemoteAccessErrorPage, on the org's My Domain, with
+ * the OAuth error in the address (`error=invalid_scope&error_description=the+requested+scope+is+not+allowed`).
+ */
+function errorPageRedirect(org: Org, realm: Realm, res: Response, error: string, description: string): void {
+    const url = new URL('/setup/secur/RemoteAccessErrorPage.apexp', org.urls[INSTANCE_OF[realm]]);
+    url.searchParams.set('error', error);
+    url.searchParams.set('error_description', description);
+    res.redirect(302, url.href);
+}
+
 function authorize(org: Org, realm: Realm) {
     return (req: Request, res: Response) => {
         org.stats.authorizeRequests += 1;
@@ -61,7 +72,10 @@ function authorize(org: Org, realm: Realm) {
             return redirectWith(res, q.redirect_uri, { error, error_description: description, state: q.state });
         }
         const requested = (q.scope ?? '').split(' ').filter(Boolean);
-        if (requested.some((s) => !settings.scopes.includes(s))) return void res.status(400).send(scopeErrorPage());
+        // Real orgs redirect to the org's error page rather than answer it (seen in public issue reports).
+        if (requested.some((s) => !settings.scopes.includes(s))) {
+            return errorPageRedirect(org, realm, res, 'invalid_scope', 'the requested scope is not allowed');
+        }
         const scope = requested.length > 0 ? requested : settings.scopes;
         const id = randomText(16, 'hex');
         org.authorizeRequests.set(id, {
@@ -93,6 +107,8 @@ function decision(org: Org, realm: Realm) {
         }
         const chosen = field(body, 'outcome');
         const outcome = chosen && Object.hasOwn(DEMO_OUTCOMES, chosen) ? DEMO_OUTCOMES[chosen] : undefined;
+        if (outcome?.via === 'error_page')
+            return errorPageRedirect(org, realm, res, outcome.error, outcome.description);
         const authorizeError = outcome?.via === 'authorize' ? outcome : org.settings.authorizeError;
         const failWith = outcome?.via === 'token' ? outcome : undefined;
         if (authorizeError) return back({ error: authorizeError.error, error_description: authorizeError.description });
@@ -293,5 +309,6 @@ export function oauthRoutes(org: Org, realm: Realm): Router {
     router.post('/services/oauth2/token', form, token(org, realm));
     router.post('/services/oauth2/revoke', form, revoke(org));
     router.post('/services/oauth2/introspect', form, introspect(org, realm));
+    router.get('/setup/secur/RemoteAccessErrorPage.apexp', (_req, res) => void res.send(remoteAccessErrorPage()));
     return router;
 }

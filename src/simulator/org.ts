@@ -43,6 +43,8 @@ export interface SimulatorStats {
     revokes: number;
     redirectTrapHits: number;
     versionLookups: number;
+    /** Key sets (`/id/keys`) answered: the first waits for the simulator's signing key to be made. */
+    keySetsAnswered: number;
     /** Requests to the identity URL, answered or not. */
     identityRequests: number;
     /** Query answers sent gzip-compressed, because the client asked with Accept-Encoding. */
@@ -130,6 +132,7 @@ export class Org {
         revokes: 0,
         redirectTrapHits: 0,
         versionLookups: 0,
+        keySetsAnswered: 0,
         identityRequests: 0,
         gzippedQueries: 0,
         tokenForCode: new Map(),

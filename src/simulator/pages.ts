@@ -61,11 +61,14 @@ ${outcomeOptions()}
     );
 }
 
-/** Salesforce shows its own page for a scope the app does not allow; the client never hears of it. */
-export function scopeErrorPage(): string {
+/**
+ * Salesforce's RemoteAccessErrorPage: the generic OAUTH_APPROVAL_ERROR_GENERIC text, whatever the error in the
+ * address bar; only the address names the real one.
+ */
+export function remoteAccessErrorPage(): string {
     return page(
         'Error',
-        `<h1>OAuth Error</h1><p>We can't authorize you because of an OAuth error. For more information, contact your Salesforce administrator.</p><p><code>OAUTH_APPROVAL_ERROR_GENERIC : An unexpected error has occured during authentication. Please try again.</code></p><p>error=invalid_scope&amp;error_description=the requested scope is not allowed</p>`,
+        `<h1>OAuth Error</h1><p>We can't authorize you because of an OAuth error. For more information, contact your Salesforce administrator.</p><p><code>OAUTH_APPROVAL_ERROR_GENERIC : An unexpected error has occured during authentication. Please try again.</code></p>`,
     );
 }
 

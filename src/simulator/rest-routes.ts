@@ -154,7 +154,10 @@ function sendQueryAnswer(org: Org, req: Request, res: Response, answer: object):
 export function restRoutes(org: Org, realm: Realm): Router {
     const router = express.Router();
     router.get('/id/:org/:user', identity(org, realm));
-    router.get('/id/keys', async (_req, res) => void res.json(await keySet()));
+    router.get('/id/keys', async (_req, res) => {
+        res.json(await keySet());
+        org.stats.keySetsAnswered += 1;
+    });
     router.get('/services/oauth2/userinfo', userinfo(org, realm));
     router.get('/services/data/', (_req, res) => {
         org.stats.versionLookups += 1;

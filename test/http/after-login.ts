@@ -418,7 +418,7 @@ describe('after the login', () => {
 });
 
 describe('after the login, with .env defaults', () => {
-    it('SCOPE and PROMPT from .env are sent when the form leaves them empty, and API_VERSION skips the version lookup', async (t) => {
+    it('SCOPE and PROMPT from .env are sent when the form leaves them empty, and API_VERSION wins over the newest version', async (t) => {
         const stack = await startStack(t, {
             env: { SCOPE: 'api refresh_token', PROMPT: 'login', API_VERSION: '66.0' },
         });
@@ -428,8 +428,9 @@ describe('after the login, with .env defaults', () => {
         assert.equal(url.searchParams.get('scope'), 'api refresh_token');
         assert.equal(url.searchParams.get('prompt'), 'login');
         const steps = await fullLogin(stack, browser);
-        assert.equal(stack.sim.stats.versionLookups, 0);
+        assert.notEqual(API_VERSIONS.at(-1)!.version, '66.0', 'the simulator offers a newer one');
         assert.match(text(steps.result!.body), /v66\.0\/query/);
+        assert.doesNotMatch(text(steps.result!.body), new RegExp(`v${API_VERSIONS.at(-1)!.version}`));
     });
 });
 

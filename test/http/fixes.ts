@@ -143,6 +143,16 @@ describe('errors that explain themselves', () => {
             const decision = await b.request(`${authorizeUrl.origin}/services/oauth2/authorize/decision`, {
                 form: { request, decision: 'allow', outcome: key },
             });
+            if (outcome.via === 'error_page') {
+                // Salesforce's page names no error; its address does, and the paste box reads it.
+                const address = new URL(decision.location!);
+                assert.equal(address.pathname, '/setup/secur/RemoteAccessErrorPage.apexp');
+                const explained = await b.post(`${stack.origin}/explain`, { pasted: address.href });
+                assert.equal(explained.status, 200);
+                assert.ok(text(explained.body).includes(`error ${outcome.error}`));
+                assert.ok(text(explained.body).includes(explain(outcome, { callbackUrl: '' })!.cause));
+                return;
+            }
             const reply = await b.request(decision.location!);
             assert.equal(reply.status, outcome.via === 'authorize' ? 400 : 502);
             const page = text(reply.body);

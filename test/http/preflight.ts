@@ -3,6 +3,7 @@
 // them at once, and never blocks a login on a doubt.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readAuthorizeReply } from '../../src/salesforce/authorize-page.js';
 import { assertSafeHeaders, Browser, fullLogin, startStack, text } from '../support/stack.js';
 
 describe('asking Salesforce before sending the person there', () => {
@@ -29,13 +30,14 @@ describe('asking Salesforce before sending the person there', () => {
         assert.ok(page.includes(`set Callback URL to exactly ${stack.config.callbackUrl}`));
     });
 
-    it("a scope the app does not allow is read from Salesforce's OAUTH_APPROVAL_ERROR_GENERIC page", async (t) => {
+    it('a scope the app does not allow, answered with a 302 to RemoteAccessErrorPage, is explained and sends no one there', async (t) => {
         const stack = await startStack(t);
         const reply = await new Browser().post(`${stack.origin}/login`, {
             sf_env: 'Production',
             scope: 'api chatter_api',
         });
         assert.equal(reply.status, 400);
+        assert.equal(reply.location, undefined);
         assert.match(text(reply.body), /error invalid_scope .*the requested scope is not allowed/);
         assert.match(text(reply.body), /Selected OAuth Scopes/);
     });
@@ -111,5 +113,58 @@ describe('Paste what Salesforce showed you', () => {
         const reply = await new Browser().post(`${stack.origin}/explain`, { pasted: 'hello' });
         assert.equal(reply.status, 400);
         assert.match(text(reply.body), /No Salesforce error was found/);
+    });
+});
+
+describe("reading the authorize endpoint's answer asked ahead", () => {
+    const callbackUrl = 'http://localhost:7777/callback';
+    const redirect = (location: string) => ({ status: 302, contentType: 'text/html', body: '', location });
+    const cases: Array<[string, ReturnType<typeof redirect>, string | undefined]> = [
+        [
+            'a 302 to a My Domain RemoteAccessErrorPage with invalid_scope',
+            redirect(
+                'https://acme.my.salesforce.com/setup/secur/RemoteAccessErrorPage.apexp?error=invalid_scope&error_description=the+requested+scope+is+not+allowed',
+            ),
+            'invalid_scope',
+        ],
+        [
+            'a 302 to the error page on a login host, for an app not installed in the org',
+            redirect(
+                'https://login.salesforce.com/setup/secur/RemoteAccessErrorPage.apexp?error=invalid_client&error_description=app+must+be+installed+into+org',
+            ),
+            'invalid_client',
+        ],
+        [
+            'a 302 to the error page with no error in its address',
+            redirect('https://acme.my.salesforce.com/setup/secur/RemoteAccessErrorPage.apexp'),
+            'OAUTH_APPROVAL_ERROR_GENERIC',
+        ],
+        [
+            'a 302 back to the callback with an error',
+            redirect(`${callbackUrl}?error=unsupported_response_type&error_description=x&state=s`),
+            'unsupported_response_type',
+        ],
+        ['a 302 to the login page', redirect('https://login.salesforce.com/?ec=302&startURL=%2Fsetup'), undefined],
+        ['a 302 to a relative login page', redirect('/?ec=302'), undefined],
+        ['a 302 back to the callback with a code', redirect(`${callbackUrl}?code=aPrx1&state=s`), undefined],
+        [
+            'a 302 with no Location',
+            { status: 302, contentType: '', body: '', location: undefined as unknown as string },
+            undefined,
+        ],
+    ];
+    for (const [what, reply, error] of cases) {
+        it(`${what}: ${error ?? 'go on'}`, () => {
+            assert.equal(readAuthorizeReply(reply, callbackUrl)?.error, error);
+        });
+    }
+
+    it('the description comes from the address, decoded', () => {
+        const found = readAuthorizeReply(cases[0]![1], callbackUrl);
+        assert.deepEqual(found, {
+            error: 'invalid_scope',
+            description: 'the requested scope is not allowed',
+            httpStatus: 302,
+        });
     });
 });

@@ -110,14 +110,19 @@ describe('simulator', () => {
         assert.equal(back.searchParams.get('state'), 'xyz');
     });
 
-    it("a scope the app lacks shows Salesforce's OAUTH_APPROVAL_ERROR_GENERIC page, not a redirect", async () => {
+    it("a scope the app lacks redirects, as real orgs do, to the My Domain's RemoteAccessErrorPage, whose page names no error", async () => {
         const res = await fetch(authorizeUrl({ scope: 'api mcp_api', code_challenge: 'x'.repeat(43) }), {
             redirect: 'manual',
         });
-        assert.equal(res.status, 400);
-        const page = await res.text();
+        assert.equal(res.status, 302);
+        const location = new URL(res.headers.get('location')!);
+        assert.equal(location.origin, sim.urls.mydomain);
+        assert.equal(location.pathname, '/setup/secur/RemoteAccessErrorPage.apexp');
+        assert.equal(location.searchParams.get('error'), 'invalid_scope');
+        assert.equal(location.searchParams.get('error_description'), 'the requested scope is not allowed');
+        const page = await (await fetch(location)).text();
         assert.match(page, /OAUTH_APPROVAL_ERROR_GENERIC : An unexpected error has occured during authentication/);
-        assert.match(page, /error=invalid_scope/);
+        assert.doesNotMatch(page, /invalid_scope/);
     });
 
     it('a code comes back as aPrx…== with the state, and redeems once for a signed token', async () => {

@@ -7,10 +7,10 @@ import { createTransport } from '../../src/salesforce/transport.js';
 import { createWarmer, WARM_DEFAULTS } from '../../src/salesforce/warm.js';
 import { Browser, decide, loginRequestId, startStack, type Stack } from '../support/stack.js';
 
-/** Waits, a few milliseconds at a time and for one second at most, until `ready` holds. */
+/** Waits, a few milliseconds at a time and for five seconds at most, until `ready` holds. */
 async function until(ready: () => boolean): Promise<void> {
-    for (let i = 0; i < 100 && !ready(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    assert.ok(ready(), 'the condition held within a second');
+    for (let i = 0; i < 500 && !ready(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.ok(ready(), 'the condition held within five seconds');
 }
 
 async function loginPage(stack: Stack, browser: Browser) {
@@ -27,8 +27,10 @@ describe('warm connections', () => {
         const b = new Browser();
         const { authorizeUrl, request } = await loginPage(stack, b);
         const callback = await decide(b, authorizeUrl, request);
-        // The browser's own visits to the simulated login page count as connections too; wait for the warm ones.
-        await until(() => stack.sim.stats.connections.production >= 3);
+        // The browser's own visits to the simulated login page count as connections too; wait for the warm ones,
+        // and for the keys and versions asked on them (the simulator's first key set waits for its key).
+        const { stats } = stack.sim;
+        await until(() => stats.connections.production >= 3 && stats.keySetsAnswered >= 1 && stats.versionLookups >= 3);
         const before = stack.sim.stats.connections.production;
         const reply = await b.request(callback);
         assert.equal(reply.status, 303);
@@ -149,7 +151,10 @@ describe('the warm-up is bounded whatever the host does', () => {
         const reply = await send('POST', `${host.url}/services/oauth2/token`, { form: { grant_type: 'x' } });
         assert.equal(reply.body, '{}');
         assert.equal(host.stats.connections, WARM_DEFAULTS.sockets, 'the token call used a warm connection');
-        assert.deepEqual(host.stats.requests.slice(0, 2), ['GET /id/keys HTTP/1.1', 'GET /id/keys HTTP/1.1']);
+        assert.deepEqual(host.stats.requests.slice(0, 2), [
+            'GET /services/data/ HTTP/1.1',
+            'GET /services/data/ HTTP/1.1',
+        ]);
     });
 
     it('POST /login against a host that closes every connection opens at most a few in the seconds after', async (t) => {
