@@ -1,4 +1,5 @@
 // The fix table: each Salesforce error this flow can meet, its usual cause and the exact fix.
+import type { SalesforceError } from './types.js';
 
 export interface FixContext {
     callbackUrl: string;
@@ -15,6 +16,8 @@ export interface Fix {
 
 export interface Row {
     error: string;
+    /** Matches only this grant's refusals (the same words mean another thing on a refresh). */
+    grant?: SalesforceError['grant'];
     /** What happened, in words a person uses: the error page's heading. */
     headline?: string;
     /** Matches error_description; a row without one matches any description of that code. */
@@ -89,6 +92,61 @@ export const FIXES: readonly Row[] = [
     },
     {
         error: 'invalid_grant',
+        grant: 'refresh_token',
+        description: /expired authorization code/i,
+        headline: 'Salesforce refused this refresh',
+        explain: () => ({
+            cause: "Real orgs answered a refresh this way (before Winter '25) when another refresh with the same refresh token was still being answered: two tabs, a double click or a retry.",
+            steps: [
+                'Reload the result page: the other refresh usually succeeded, and its token is the one to use.',
+                'In your own code, send one refresh at a time for each refresh token.',
+            ],
+        }),
+    },
+    {
+        error: 'invalid_grant',
+        description: /^inactive user$/i,
+        headline: 'This user is inactive',
+        explain: () => ({
+            cause: 'The user who logged in is deactivated or frozen, so Salesforce issues no token for them.',
+            steps: [
+                'In Setup → Users, activate (or unfreeze) the user, then log in again.',
+                'Or log in as another user: choose the prompt "login" on the first page to get a fresh login form.',
+            ],
+        }),
+    },
+    {
+        error: 'invalid_grant',
+        description: /activation secret invalid/i,
+        explain: () => ({
+            cause: "Salesforce did not accept this login's identity verification: the verification code was wrong, expired or already used.",
+            steps: [
+                'Log in again and enter the newest code Salesforce sends: each code works once, for a few minutes.',
+                "If no code arrives, check the user's email address and verification methods in Setup → Users.",
+            ],
+        }),
+    },
+    {
+        error: 'invalid_grant',
+        description: /invalid user credentials/i,
+        explain: () => ({
+            cause: "Salesforce refused the user's credentials: a wrong, expired or locked-out password, or a client that sends a username and password (the username-password flow, blocked by default since Summer '23).",
+            steps: [
+                'Log in to the org in a browser as this user to check the password and any lockout.',
+                'Use the web server flow this app uses; for a server without a person, use the Client Credentials or JWT Bearer flow.',
+            ],
+        }),
+    },
+    {
+        error: 'invalid_grant',
+        description: /^$/,
+        explain: (ctx) => ({
+            cause: 'Salesforce refused the grant without saying why. Real orgs answered so for a code redeemed at another host than the one that issued it, or a code already used.',
+            steps: ['Start the login again and finish it once, in one tab.', realmHint(ctx)],
+        }),
+    },
+    {
+        error: 'invalid_grant',
         description: /expired authorization code/i,
         explain: () => ({
             cause: 'The authorization code was already used, or more than 15 minutes passed between login and exchange.',
@@ -100,7 +158,11 @@ export const FIXES: readonly Row[] = [
         description: /authentication failure/i,
         explain: (ctx) => ({
             cause: 'The code was redeemed in another realm than the one that issued it (a sandbox code at login.salesforce.com, or the reverse), or the user cannot log in.',
-            steps: [realmHint(ctx), 'Check that the user is active and can log in to the org in a browser.'],
+            steps: [
+                realmHint(ctx),
+                'Check that the user is active and can log in to the org in a browser.',
+                'An org with "Prevent login from https://login.salesforce.com" (Setup → My Domain) refuses the generic login hosts, and Salesforce\'s page then looks like a wrong password: choose Custom with the org\'s My Domain.',
+            ],
         }),
     },
     {
@@ -223,16 +285,6 @@ export const FIXES: readonly Row[] = [
         }),
     },
     {
-        error: 'login_host_refused',
-        headline: 'This org accepts logins only through its My Domain',
-        explain: () => ({
-            cause: 'This org refuses logins through login.salesforce.com or test.salesforce.com ("Prevent login from https://login.salesforce.com" in Setup → My Domain), so only its My Domain works.',
-            steps: [
-                "Choose Custom and enter the org's My Domain, for example acme.my.salesforce.com or acme--dev.sandbox.my.salesforce.com (Setup → My Domain shows it).",
-            ],
-        }),
-    },
-    {
         error: 'OAUTH_EC_APP_NOT_FOUND',
         explain: (ctx) => ({
             cause: 'No External Client App with this consumer key is available in the org you logged in to.',
@@ -318,9 +370,14 @@ export const FIXES: readonly Row[] = [
     },
     {
         error: 'OAUTH_APPROVAL_ERROR_GENERIC',
+        headline: "Salesforce's generic OAuth error page",
         explain: () => ({
-            cause: 'Salesforce could not complete the approval; API-only integration users cannot approve apps in the browser.',
-            steps: [`Pre-authorize the user's profile or permission set in ${POLICIES}, then log in again.`],
+            cause: 'Salesforce shows this page for several errors and names the real one only in the address bar: most often a scope the app does not allow (error=invalid_scope), or an app not installed in the org (error=invalid_client, "app must be installed into org"); less often an API-only integration user, who cannot approve an app in a browser.',
+            steps: [
+                "Copy the whole address from the browser's address bar (it contains error=…) into the paste box on this app's first page: it names the real error and its fix.",
+                `For scopes: compare the scopes you asked for with Selected OAuth Scopes in ${APP_SETTINGS}.`,
+                `For an API-only user: pre-authorize the user's profile or permission set in ${POLICIES}.`,
+            ],
         }),
     },
 ];

@@ -9,7 +9,10 @@ export { FIXES };
 
 export function explain(error: SalesforceError, ctx: FixContext): (Fix & { headline?: string }) | undefined {
     const row = FIXES.find(
-        (r) => r.error === error.error && (!r.description || r.description.test(error.description ?? '')),
+        (r) =>
+            r.error === error.error &&
+            (!r.grant || r.grant === error.grant) &&
+            (!r.description || r.description.test(error.description ?? '')),
     );
     return row && { ...row.explain(ctx), headline: row.headline };
 }

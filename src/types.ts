@@ -9,6 +9,8 @@ export interface SalesforceError {
     error: string;
     description?: string;
     httpStatus?: number;
+    /** The grant the token endpoint refused, when it was the token endpoint: the same words mean more than one thing. */
+    grant?: 'authorization_code' | 'refresh_token';
 }
 
 /** One HTTP answer from Salesforce, as the transport hands it to the pure parsers. */

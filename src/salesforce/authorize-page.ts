@@ -6,9 +6,8 @@ import type { Reply, SalesforceError } from '../types.js';
 
 const ERROR_PARAMS = /(?:^|[?&#\s"'>;])error=([A-Za-z0-9_.%+-]{1,80})(?:&(?:amp;)?error_description=([^&<>"\r\n]*))?/;
 const PAGE_CODES = /\b(OAUTH_EC_APP_NOT_FOUND|OAUTH_APPROVAL_ERROR_GENERIC)\b(?:\s*:\s*([^<\r\n]{1,200}))?/;
-// Guessed from the My Domain setting's name ("Prevent login from https://login.salesforce.com"); the exact
-// wording of Salesforce's page is not documented.
-const LOGIN_HOST_REFUSED = /prevent(?:ed)? login from|log in (?:with|using) your (?:company's )?(?:custom|my) domain/i;
+// The heading an Experience Cloud site shows for OAUTH_APPROVAL_ERROR_GENERIC, without the code itself.
+const GENERIC_HEADING = /OAuth Approval Error Generic/i;
 
 function decode(value: string): string {
     try {
@@ -27,7 +26,7 @@ export function readSalesforceErrorText(text: string): SalesforceError | undefin
     }
     const page = PAGE_CODES.exec(text);
     if (page) return { error: page[1]!, description: cleanErrorText(page[2]?.trim()) };
-    if (LOGIN_HOST_REFUSED.test(text)) return { error: 'login_host_refused' };
+    if (GENERIC_HEADING.test(text)) return { error: 'OAUTH_APPROVAL_ERROR_GENERIC' };
     return undefined;
 }
 

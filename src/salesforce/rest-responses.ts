@@ -80,11 +80,15 @@ export function parseQueryResult(reply: Reply, soql: string): QueryOutcome {
 }
 
 /**
- * RFC 7009 §2.2: 200 means revoked. A 400 is Salesforce's refusal, whose body format is not documented:
- * JSON in some answers, form-encoded in others (jsforce reads it as a form).
+ * RFC 7009 §2.2: 200 means revoked. A 400 is Salesforce's refusal, form-encoded as real orgs send it
+ * (`error=unsupported_token_type&error_description=…`; jsforce reads it so), or JSON.
  */
 export function parseRevokeAnswer(reply: Reply): SalesforceError | undefined {
     if (reply.status === 200) return undefined;
+    // Real orgs answer a token they cannot find with 404 and the plain text `Bad_Id`.
+    if (reply.status === 404) {
+        return { error: cleanErrorCode(reply.body.trim() || 'Bad_Id'), httpStatus: 404 };
+    }
     if (reply.status !== 400) throw new AppError('bad_response', SALESFORCE.revokeStatus(reply.status));
     const json = jsonObject(reply);
     const form = new URLSearchParams(reply.body);

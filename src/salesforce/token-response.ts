@@ -26,13 +26,14 @@ function optionalString(body: Json, field: string): string | undefined {
 }
 
 /** Any status other than 200 is an error: Salesforce's OAuth error when it sent one, else a bad response. */
-function refusal(reply: Reply, body: Json | undefined, what: string): AppError {
+function refusal(reply: Reply, body: Json | undefined, what: string, refresh: boolean): AppError {
     if (body && typeof body.error === 'string') {
         return new AppError('salesforce_error', SALESFORCE.refused(what), {
             salesforce: {
                 error: cleanErrorCode(body.error),
                 description: cleanErrorText(body.error_description),
                 httpStatus: reply.status,
+                grant: refresh ? 'refresh_token' : 'authorization_code',
             },
         });
     }
@@ -70,7 +71,7 @@ export function parseTokenResponse(reply: Reply, context: TokenContext): Exchang
     }
     if (reply.body.trim() === '') throw new AppError('bad_response', SALESFORCE.empty(what, reply.status));
     const body = jsonObject(reply);
-    if (reply.status !== 200) throw refusal(reply, body, what);
+    if (reply.status !== 200) throw refusal(reply, body, what, previous !== undefined);
     if (!body) throw new AppError('bad_response', SALESFORCE.notJson(what));
 
     const accessToken = body.access_token;

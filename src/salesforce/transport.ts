@@ -95,15 +95,13 @@ function unpack(data: Buffer, encoding: string): string {
 function replyOf(response: AxiosResponse): Reply {
     const data: unknown = response.data;
     const bytes = Buffer.isBuffer(data) ? data : Buffer.alloc(0);
+    const header = (name: string) => String(response.headers[name] ?? '');
+    const location = header('location');
     return {
         status: response.status,
-        contentType: String(response.headers['content-type'] ?? ''),
-        body: unpack(
-            bytes,
-            String(response.headers['content-encoding'] ?? '')
-                .trim()
-                .toLowerCase(),
-        ),
+        contentType: header('content-type'),
+        body: unpack(bytes, header('content-encoding').trim().toLowerCase()),
+        location: location === '' ? undefined : location,
     };
 }
 

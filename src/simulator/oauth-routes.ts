@@ -256,13 +256,21 @@ function token(org: Org, realm: Realm) {
     };
 }
 
+/**
+ * Revocation (RFC 7009; Salesforce help "Revoke OAuth Tokens"). Real orgs refuse a missing, unknown or already
+ * revoked token with a form-encoded 400, not JSON.
+ */
 function revoke(org: Org) {
+    const refuse = (res: Response) =>
+        void res
+            .status(400)
+            .type('application/x-www-form-urlencoded')
+            .send('error=unsupported_token_type&error_description=this%20token%20type%20is%20not%20supported');
     return (req: Request, res: Response) => {
         org.stats.revokes += 1;
         const value = field(req.body as Form, 'token');
-        if (!value) return oauthError(res, 400, 'unsupported_token_type', 'token type not supported');
-        const issued = org.token(value);
-        if (!issued || issued.revoked) return oauthError(res, 400, 'invalid_token', 'invalid token');
+        const issued = value ? org.token(value) : undefined;
+        if (!value || !issued || issued.revoked) return refuse(res);
         org.revoke(value, issued);
         res.status(200).send('');
     };

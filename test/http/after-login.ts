@@ -181,14 +181,17 @@ describe('after the login', () => {
         assert.equal(identity.status, 403);
     });
 
-    it('when Salesforce answers the revoke with 400 invalid_token, the page reports it and the tokens are still forgotten', async () => {
+    it('when Salesforce answers the revoke with a form-encoded 400 unsupported_token_type, the page reports it and the tokens are still forgotten', async () => {
         const { browser, url, html } = await loggedIn(stack);
         await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, {
             form: { token: refreshTokenOf(html)! },
         });
         await browser.post(`${url}/revoke`, {});
         const page = await browser.request(url);
-        assert.match(text(page.body), /Salesforce answered invalid_token \(invalid token\)/);
+        assert.match(
+            text(page.body),
+            /Salesforce answered unsupported_token_type \(this token type is not supported\)/,
+        );
         assert.match(text(page.body), /Tokens revoked/);
         assert.equal(accessTokenOf(page.body), undefined);
     });

@@ -4,9 +4,18 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { explain, FIXES } from '../../src/fixes.js';
 import { DEMO_OUTCOMES } from '../../src/simulator/index.js';
-import { assertSafeHeaders, Browser, fullLogin, startLogin, startStack, text, type Stack } from '../support/stack.js';
+import {
+    assertSafeHeaders,
+    Browser,
+    fullLogin,
+    loggedIn,
+    startLogin,
+    startStack,
+    text,
+    type Stack,
+} from '../support/stack.js';
 
-type Via = 'callback' | 'token' | 'paste';
+type Via = 'callback' | 'token' | 'refresh' | 'paste';
 // [how Salesforce delivers it, error, error_description, something the fix must say]
 const SAMPLES: Array<[Via, string, string, RegExp]> = [
     [
@@ -24,6 +33,11 @@ const SAMPLES: Array<[Via, string, string, RegExp]> = [
     ],
     ['token', 'invalid_client', 'invalid client credentials', /Consumer Secret .* into CLIENT_SECRET/],
     ['token', 'invalid_grant', 'expired authorization code', /within 15 minutes/],
+    ['refresh', 'invalid_grant', 'expired authorization code', /one refresh at a time for each refresh token/],
+    ['token', 'invalid_grant', 'inactive user', /activate \(or unfreeze\) the user, then log in again/],
+    ['token', 'invalid_grant', 'activation secret invalid', /newest code Salesforce sends/],
+    ['token', 'invalid_grant', 'invalid user credentials', /username-password flow/],
+    ['token', 'invalid_grant', '', /refused the grant without saying why/],
     [
         'token',
         'invalid_grant',
@@ -68,14 +82,20 @@ const SAMPLES: Array<[Via, string, string, RegExp]> = [
     ['callback', 'rate_limit_exceeded', 'number of logins exceeded', /Wait an hour/],
     ['callback', 'immediate_unsuccessful', 'immediate unsuccessful', /without immediate login/],
     ['token', 'app_not_found', 'External client app is not installed in this org', /External Client App Manager/],
-    ['paste', 'login_host_refused', '', /Choose Custom and enter the org's My Domain/],
     [
         'callback',
         'OAUTH_APPROVAL_ERROR_GENERIC',
         'An unexpected error has occured during authentication.',
-        /Pre-authorize the user's profile/,
+        /address bar \(it contains error=…\) into the paste box/,
     ],
+    ['paste', 'OAUTH_APPROVAL_ERROR_GENERIC', '', /error=invalid_scope/],
 ];
+
+/** The grant a token endpoint error answered; errors that come another way answer none. */
+function grantOf(via: Via) {
+    if (via === 'refresh') return 'refresh_token' as const;
+    return via === 'token' ? ('authorization_code' as const) : undefined;
+}
 
 describe('errors that explain themselves', () => {
     let stack: Stack;
@@ -87,14 +107,21 @@ describe('errors that explain themselves', () => {
 
     async function errorPage(via: Via, error: string, description: string) {
         if (via === 'paste') {
-            // Salesforce's own page for an org that refuses the generic login hosts.
+            // The heading an Experience Cloud site shows, with no code in it.
             const pasted =
-                error === 'login_host_refused'
-                    ? 'Prevent login from https://login.salesforce.com is enabled for this org.'
+                error === 'OAUTH_APPROVAL_ERROR_GENERIC'
+                    ? 'OAuth Error\nOAuth Approval Error Generic\nWe can’t authorize you because of an OAuth error.'
                     : `https://example/?error=${error}&error_description=${encodeURIComponent(description)}`;
             const reply = await new Browser().post(`${stack.origin}/explain`, { pasted });
             assert.equal(reply.status, 200);
             assertSafeHeaders(reply);
+            return text(reply.body);
+        }
+        if (via === 'refresh') {
+            const { browser, url } = await loggedIn(stack);
+            stack.sim.settings.tokenError = { status: 400, error, description };
+            const reply = await browser.post(`${url}/refresh`, {});
+            assert.equal(reply.status, 502);
             return text(reply.body);
         }
         if (via === 'callback') stack.sim.settings.authorizeError = { error, description };
@@ -109,7 +136,7 @@ describe('errors that explain themselves', () => {
         it(`${error} / "${description}" (via the ${via}) shows the code, the description, the cause and the fix`, async () => {
             const page = await errorPage(via, error, description);
             const fix = explain(
-                { error, description: description || undefined },
+                { error, description: description || undefined, grant: grantOf(via) },
                 { callbackUrl: stack.config.callbackUrl },
             )!;
             assert.ok(fix, 'the table has a row for it');
@@ -124,10 +151,10 @@ describe('errors that explain themselves', () => {
     it('every row of the fix table is reached by one of the samples above', () => {
         for (const row of FIXES) {
             const hit = SAMPLES.some(
-                ([, e, d]) =>
+                ([via, e, d]) =>
                     e === row.error &&
                     (!row.description || row.description.test(d)) &&
-                    explain({ error: e, description: d }, { callbackUrl: '' })?.cause ===
+                    explain({ error: e, description: d, grant: grantOf(via) }, { callbackUrl: '' })?.cause ===
                         row.explain({ callbackUrl: '' }).cause,
             );
             assert.ok(hit, `no sample reaches the row ${row.error} ${row.description ?? ''}`);

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
-import { parseIntrospection, parseQueryResult, TABLE_LIMITS } from '../../src/salesforce/rest-responses.js';
+import {
+    parseIntrospection,
+    parseQueryResult,
+    parseRevokeAnswer,
+    TABLE_LIMITS,
+} from '../../src/salesforce/rest-responses.js';
 import { parseTokenResponse } from '../../src/salesforce/token-response.js';
 import { responseSignature } from '../../src/simulator/crypto.js';
-import type { Reply } from '../../src/types.js';
+import type { Reply, SalesforceError } from '../../src/types.js';
 
 const BASE = 'https://login.salesforce.com';
 const SECRET = 'consumer-secret';
@@ -100,7 +105,12 @@ describe('parseTokenResponse', () => {
             assert.fail('no error');
         } catch (err) {
             assert.ok(err instanceof AppError);
-            assert.deepEqual(err.salesforce, { error: 'invalid_client', description: 'bad?secret', httpStatus: 400 });
+            assert.deepEqual(err.salesforce, {
+                error: 'invalid_client',
+                description: 'bad?secret',
+                httpStatus: 400,
+                grant: 'authorization_code',
+            });
         }
     });
 
@@ -165,5 +175,41 @@ describe('parseIntrospection', () => {
             scope: undefined,
             username: undefined,
         });
+    });
+});
+
+describe('parseRevokeAnswer: what the revoke endpoint said', () => {
+    const reply = (status: number, contentType: string, body: string) => ({ status, contentType, body });
+    const cases: Array<[string, ReturnType<typeof reply>, SalesforceError | undefined]> = [
+        ['200 with an empty body: revoked', reply(200, '', ''), undefined],
+        [
+            'a form-encoded 400, as real orgs send it',
+            reply(
+                400,
+                'application/x-www-form-urlencoded',
+                'error=unsupported_token_type&error_description=this%20token%20type%20is%20not%20supported',
+            ),
+            { error: 'unsupported_token_type', description: 'this token type is not supported', httpStatus: 400 },
+        ],
+        [
+            'a JSON 400',
+            reply(400, 'application/json', '{"error":"invalid_token","error_description":"invalid token"}'),
+            { error: 'invalid_token', description: 'invalid token', httpStatus: 400 },
+        ],
+        [
+            'a 404 Bad_Id for a token the org cannot find',
+            reply(404, 'text/plain', 'Bad_Id'),
+            { error: 'Bad_Id', httpStatus: 404 },
+        ],
+        ['a 404 with no body', reply(404, 'text/plain', ''), { error: 'Bad_Id', httpStatus: 404 }],
+    ];
+    for (const [what, answer, expected] of cases) {
+        it(`${what}: ${expected?.error ?? 'revoked'}`, () => {
+            assert.deepEqual(parseRevokeAnswer(answer), expected);
+        });
+    }
+
+    it('a 500 is no answer about the token: a bad_response error', () => {
+        assert.throws(() => parseRevokeAnswer(reply(500, 'text/html', 'oops')), { code: 'bad_response' });
     });
 });
