@@ -12,9 +12,12 @@ export function s256Challenge(verifier: string): string {
     return base64url(createHash('sha256').update(Buffer.from(verifier, 'ascii')).digest());
 }
 
-/** RFC 7636 §4.1: 43 to 128 characters of [A-Z] [a-z] [0-9] - . _ ~ (Salesforce refuses `~`). */
+/**
+ * RFC 7636 §4.1: at least 43 characters of [A-Z] [a-z] [0-9] - . _ ~. Salesforce refuses `~`, and accepts more
+ * than RFC 7636's 128: jsforce, which the Salesforce CLI's web login uses, sends 171 (128 random bytes).
+ */
 export function isVerifierShape(verifier: string): boolean {
-    return /^[A-Za-z0-9\-._]{43,128}$/.test(verifier);
+    return /^[A-Za-z0-9\-._]{43,1024}$/.test(verifier);
 }
 
 /**

@@ -25,11 +25,22 @@ export const INSTANCE_OF: Record<Realm, Realm> = {
 };
 
 /** Spring '26 = 66.0, Summer '26 = 67.0, Winter '27 = 68.0 (SOQL and SOSL reference, release archive). */
-export const API_VERSIONS = [
-    { label: "Spring '26", url: '/services/data/v66.0', version: '66.0' },
-    { label: "Summer '26", url: '/services/data/v67.0', version: '67.0' },
-    { label: "Winter '27", url: '/services/data/v68.0', version: '68.0' },
-];
+/** A release's name: v31.0 was Summer '14, and three releases follow each year (Winter, Spring, Summer). */
+function releaseName(version: number): string {
+    const after = version - 31;
+    const season = ['Summer', 'Winter', 'Spring'][after % 3]!;
+    const year = 14 + Math.floor(after / 3) + (after % 3 === 0 ? 0 : 1);
+    return `${season} '${year}`;
+}
+
+/**
+ * `/services/data/`: a real org lists every version it serves, from 31.0 (older ones were retired in 2025) to
+ * the current release (Winter '27, 68.0).
+ */
+export const API_VERSIONS = Array.from({ length: 68 - 31 + 1 }, (_, i) => {
+    const version = `${31 + i}.0`;
+    return { label: releaseName(31 + i), url: `/services/data/v${version}`, version };
+});
 
 export const DEFAULT_USERNAME = 'api.user@test.not';
 

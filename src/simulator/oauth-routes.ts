@@ -171,6 +171,10 @@ function signingSecret(org: Org, form: Form): string {
 
 function refreshGrant(org: Org, realm: Realm, form: Form, req: Request, res: Response): void {
     const refresh = field(form, 'refresh_token') ?? '';
+    // Seen answered by real orgs to clients that send the login's verifier again with a refresh.
+    if (field(form, 'code_verifier') !== undefined) {
+        return oauthError(res, 400, 'invalid_grant', 'unexpected code verifier');
+    }
     const issued = org.token(refresh);
     if (!issued || issued.kind !== 'refresh' || issued.revoked || issued.realm !== realm) {
         return oauthError(res, 400, 'invalid_grant', 'expired access/refresh token');
@@ -300,7 +304,8 @@ function introspect(org: Org, realm: Realm) {
             scope: token.scope.join(' '),
             client_id: field(form, 'client_id'),
             username: token.username,
-            sub: userId(token.username),
+            // Salesforce help, "Token Introspection Endpoint": the identity URL of the token's user.
+            sub: `${org.urls[token.realm]}/id/${ORG_IDS[token.realm]}/${userId(token.username)}`,
             token_type: token.kind === 'access' ? 'access_token' : 'refresh_token',
             exp: token.kind === 'access' ? iat + SESSION_TIMEOUT_MS / 1000 : undefined,
             iat,

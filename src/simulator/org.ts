@@ -226,22 +226,24 @@ export class Org {
         });
         const id = `${this.urls[realm]}/id/${org}/${userId(username)}`;
         const issuedAt = String(now);
-        const body: Record<string, string> = {
+        const withIdToken = openid !== undefined && scope.includes('openid');
+        // In the order real orgs send the fields (a transcript of the exchange shows it).
+        const body: Record<string, string | undefined> = {
             access_token: accessToken,
+            refresh_token: refreshToken,
             signature: responseSignature(secret, id, issuedAt),
             scope: scope.join(' '),
+            id_token: withIdToken ? this.idToken(realm, username, id, site, openid) : undefined,
             instance_url: this.urls[INSTANCE_OF[realm]],
             id,
             token_type: 'Bearer',
             issued_at: issuedAt,
         };
-        if (refreshToken) body.refresh_token = refreshToken;
         if (site) {
             body.sfdc_community_url = `${this.urls[realm]}/${site}`;
             body.sfdc_community_id = '0DB5g000000SimAAA';
         }
-        if (openid && scope.includes('openid')) body.id_token = this.idToken(realm, username, id, site, openid);
-        return body;
+        return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as Record<string, string>;
     }
 
     /** OpenID Connect Core §2: iss is the login host (or site), aud the Consumer Key, nonce echoed when sent. */

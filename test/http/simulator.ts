@@ -125,6 +125,84 @@ describe('simulator', () => {
         assert.doesNotMatch(page, /invalid_scope/);
     });
 
+    it("jsforce's PKCE (a 171-character verifier, over RFC 7636's 128) is accepted, as real orgs accept it", async () => {
+        // jsforce, which the Salesforce CLI's web login uses, draws 128 random bytes.
+        const verifier = randomBytes(128).toString('base64url');
+        assert.equal(verifier.length, 171);
+        const challenge = createHash('sha256').update(verifier).digest('base64url');
+        const page = await (
+            await fetch(authorizeUrl({ state: 's', code_challenge: challenge, code_challenge_method: 'S256' }))
+        ).text();
+        const request = /name="request" value="([a-f0-9]+)"/.exec(page)![1]!;
+        const reply = await fetch(`${sim.urls.production}/services/oauth2/authorize/decision`, {
+            method: 'POST',
+            redirect: 'manual',
+            body: new URLSearchParams({ request, decision: 'allow' }),
+        });
+        const c = new URL(reply.headers.get('location')!).searchParams.get('code')!;
+        const res = await exchange({ code: c, verifier });
+        assert.equal(res.status, 200);
+        assert.ok(((await res.json()) as Record<string, string>).access_token);
+    });
+
+    it('a refresh that sends a code_verifier is refused with invalid_grant / unexpected code verifier', async () => {
+        const body = (await (await exchange(await code())).json()) as Record<string, string>;
+        const refresh = (extra: Record<string, string>) =>
+            token({
+                grant_type: 'refresh_token',
+                refresh_token: body.refresh_token!,
+                client_id: CLIENT_ID,
+                client_secret: SECRET,
+                ...extra,
+            });
+        assert.deepEqual(await oauthError(await refresh({ code_verifier: randomBytes(32).toString('base64url') })), {
+            error: 'invalid_grant',
+            error_description: 'unexpected code verifier',
+        });
+        assert.equal((await refresh({})).status, 200, 'the same refresh without it works');
+    });
+
+    it('the token answer lists its fields in the order real orgs send them', async () => {
+        const body = (await (await exchange(await code())).json()) as Record<string, string>;
+        assert.deepEqual(Object.keys(body), [
+            'access_token',
+            'refresh_token',
+            'signature',
+            'scope',
+            'instance_url',
+            'id',
+            'token_type',
+            'issued_at',
+        ]);
+    });
+
+    it('every API version from 31.0 to 68.0 is listed and served: jsforce queries at its default 50.0', async () => {
+        const body = (await (await exchange(await code())).json()) as Record<string, string>;
+        const versions = (await (await fetch(`${body.instance_url}/services/data/`)).json()) as Array<{
+            version: string;
+            label: string;
+        }>;
+        assert.equal(versions.length, 38);
+        assert.deepEqual(versions[0], { label: "Summer '14", url: '/services/data/v31.0', version: '31.0' });
+        assert.equal(versions.find((v) => v.version === '66.0')?.label, "Spring '26");
+        assert.equal(versions.at(-1)?.version, '68.0');
+        const res = await fetch(`${body.instance_url}/services/data/v50.0/query?q=SELECT+Id+FROM+Account`, {
+            headers: { authorization: `Bearer ${body.access_token}` },
+        });
+        assert.equal(res.status, 200);
+    });
+
+    it("introspection's sub is the token user's identity URL, as Salesforce documents it", async () => {
+        const body = (await (await exchange(await code())).json()) as Record<string, string>;
+        const res = await fetch(`${sim.urls.production}/services/oauth2/introspect`, {
+            method: 'POST',
+            body: new URLSearchParams({ token: body.access_token!, client_id: CLIENT_ID, client_secret: SECRET }),
+        });
+        const answer = (await res.json()) as Record<string, unknown>;
+        assert.equal(answer.active, true);
+        assert.equal(answer.sub, body.id);
+    });
+
     it('a code comes back as aPrx…== with the state, and redeems once for a signed token', async () => {
         const c = await code();
         assert.match(c.code, /^aPrx[A-Za-z0-9+/]+==$/);
