@@ -11,3 +11,4 @@ import './unit/proxy.js';
 import './unit/handoff.js';
 import './unit/id-token.js';
 import './unit/transport.js';
+import './unit/imports.js';
