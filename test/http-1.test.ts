@@ -4,3 +4,4 @@ import './http/load.js';
 import './http/login-flow.js';
 import './http/preflight.js';
 import './http/server.js';
+import './http/jsforce.js';
