@@ -24,8 +24,10 @@ export function createPreflight(config: Config, salesforce: SalesforceClient): P
     const verdicts = new LRUCache<string, Promise<SalesforceError | undefined>>({ max: 200, ttl: VERDICT_TTL_MS });
     return (target) => {
         if (config.preflightTimeoutMs === 0) return Promise.resolve(undefined);
-        const key = [target.baseUrl, config.clientId, config.callbackUrl, target.scope ?? '', target.prompt ?? ''];
-        const cached = verdicts.get(key.join(' '));
+        // JSON, not a joined string: scope "api login" with prompt "consent" is another question than scope
+        // "api" with prompt "login consent".
+        const key = JSON.stringify([target.baseUrl, config.clientId, config.callbackUrl, target.scope, target.prompt]);
+        const cached = verdicts.get(key);
         if (cached) return cached;
         // A throwaway state and challenge: this request never leads to a login.
         const url = buildAuthorizeUrl({
@@ -40,7 +42,7 @@ export function createPreflight(config: Config, salesforce: SalesforceClient): P
         });
         // Never block a login on a doubt: a timeout or a network failure lets the person go on.
         const verdict = salesforce.preflight(url, config.preflightTimeoutMs).catch(() => undefined);
-        verdicts.set(key.join(' '), verdict);
+        verdicts.set(key, verdict);
         return verdict;
     };
 }

@@ -48,6 +48,27 @@ function text(value: unknown): string | undefined {
     return typeof value === 'string' ? value : undefined;
 }
 
+/** OpenID Connect Core §3.1.3.7 (9, 10): the token was issued moments ago, in this login's code exchange. */
+const MAX_AGE_SECONDS = 10 * 60;
+/** No id_token lives longer than a day: Salesforce's live minutes, and a far-off `exp` is a forged one. */
+const MAX_LIFETIME_SECONDS = 24 * 3600;
+
+/** The checks jose leaves to the relying party; undefined when they all pass. */
+function claimProblem(payload: Record<string, unknown>, expected: IdTokenExpectations): string | undefined {
+    // §3.1.3.7 (4, 5): with several audiences, `azp` must be there and be this client.
+    if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== expected.audience) {
+        return 'it names several audiences and is not authorised for this app (azp)';
+    }
+    if (payload.azp !== undefined && payload.azp !== expected.audience) {
+        return 'it was issued to another app (azp)';
+    }
+    if (typeof payload.sub !== 'string' || payload.sub === '') return 'its subject (sub) is not text';
+    const { iat, exp } = payload as { iat: number; exp: number };
+    if (exp - iat > MAX_LIFETIME_SECONDS) return 'it claims to live longer than a day';
+    if (payload.nonce !== expected.nonce) return 'its nonce is not the one this login sent';
+    return undefined;
+}
+
 export async function verifyIdToken(
     idToken: string,
     keys: JSONWebKeySet,
@@ -59,11 +80,13 @@ export async function verifyIdToken(
             audience: expected.audience,
             algorithms: ['RS256'],
             clockTolerance: CLOCK_TOLERANCE,
+            // Also refuses an `iat` in the future (beyond the tolerance).
+            maxTokenAge: MAX_AGE_SECONDS,
             currentDate: expected.now === undefined ? undefined : new Date(expected.now * 1000),
             requiredClaims: ['iat', 'exp', 'sub'],
         });
-        if (payload.nonce !== expected.nonce)
-            return { verified: false, reason: 'its nonce is not the one this login sent' };
+        const problem = claimProblem(payload, expected);
+        if (problem) return { verified: false, reason: problem };
         const claims: IdTokenClaims = {
             sub: text(payload.sub),
             preferred_username: text(payload.preferred_username),

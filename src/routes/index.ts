@@ -4,7 +4,7 @@ import { REQUEST } from '../messages.js';
 import { callback, tabClaim } from './callback.js';
 import type { Deps } from './deps.js';
 import { explainPasted, home, login } from './login.js';
-import { loginForm, methodNotAllowed, sameOriginOnly } from './middleware.js';
+import { loginForm, methodNotAllowed, pasteForm, sameOriginOnly } from './middleware.js';
 import { resultRoutes } from './result.js';
 
 export function routes(deps: Deps): Router {
@@ -15,7 +15,7 @@ export function routes(deps: Deps): Router {
     router.get('/', home(deps));
     router.post('/login', sameOrigin, loginForm, login(deps));
     router.all('/login', methodNotAllowed(REQUEST.loginMethod));
-    router.post('/explain', sameOrigin, loginForm, explainPasted());
+    router.post('/explain', sameOrigin, pasteForm, explainPasted());
     router.get('/callback', callback(deps));
     router.all('/callback', methodNotAllowed(REQUEST.callbackMethod));
     router.post('/callback/tab', sameOrigin, loginForm, tabClaim(deps));

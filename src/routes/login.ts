@@ -34,7 +34,7 @@ export function home(deps: Deps): RequestHandler {
 export function explainPasted(): RequestHandler {
     return (req) => {
         const pasted = formFields(req, ['pasted']).pasted ?? '';
-        const found = readSalesforceErrorText(pasted.slice(0, 20_000));
+        const found = readSalesforceErrorText(pasted);
         if (!found) throw new AppError('bad_request', REQUEST.nothingToExplain);
         throw new AppError('explained', REQUEST.explained, { salesforce: found });
     };

@@ -12,6 +12,8 @@ export const RANDOM_ID = /^[A-Za-z0-9_-]{43}$/;
 
 export const loginForm = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 20 });
 export const actionForm = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 5 });
+/** What a person pastes from Salesforce's page: a whole saved error page weighs tens of kilobytes. */
+export const pasteForm = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 5 });
 
 /**
  * The POST actions are refused unless they come from this app's own pages. SameSite cookies are not

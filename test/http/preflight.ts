@@ -42,6 +42,25 @@ describe('asking Salesforce before sending the person there', () => {
         assert.match(text(reply.body), /Selected OAuth Scopes/);
     });
 
+    it('a refused verdict for scope "api login" with prompt "consent" is not reused for scope "api" with prompt "login consent"', async (t) => {
+        const stack = await startStack(t);
+        const browser = new Browser();
+        const refused = await browser.post(`${stack.origin}/login`, {
+            sf_env: 'Production',
+            scope: 'api login',
+            prompt: 'consent',
+        });
+        assert.equal(refused.status, 400);
+        assert.match(text(refused.body), /invalid_scope/);
+        const valid = await browser.post(`${stack.origin}/login`, {
+            sf_env: 'Production',
+            scope: 'api',
+            prompt: 'login consent',
+        });
+        assert.equal(valid.status, 302, text(valid.body).slice(0, 200));
+        assert.equal(new URL(valid.location!).searchParams.get('prompt'), 'login consent');
+    });
+
     it('a burst of logins asks Salesforce once, and the wait shows in Server-Timing', async (t) => {
         const stack = await startStack(t);
         stack.sim.settings.callbackUrls = ['http://localhost:1/callback'];
@@ -107,6 +126,27 @@ describe('Paste what Salesforce showed you', () => {
             assert.match(text(reply.body), /Likely cause/);
         });
     }
+
+    it('a whole saved error page of about 40 KB, its error near the end, is explained', async (t) => {
+        const stack = await startStack(t);
+        const filler = '<div class="x">'.padEnd(60, ' ') + '</div>\n';
+        const pasted = `<html><head><style>${filler.repeat(650)}</style></head><body><p>OAUTH_APPROVAL_ERROR_GENERIC</p><p>error=invalid_scope&amp;error_description=the+requested+scope+is+not+allowed</p></body></html>`;
+        assert.ok(pasted.length > 38_000 && pasted.length < 60_000);
+        const reply = await new Browser().post(`${stack.origin}/explain`, { pasted });
+        assert.equal(reply.status, 200);
+        assert.match(text(reply.body), /error invalid_scope .*the requested scope is not allowed/);
+    });
+
+    it('a paste over 64 KB gets a 413 page, and the login form keeps its 4 KB limit', async (t) => {
+        const stack = await startStack(t);
+        const big = await new Browser().post(`${stack.origin}/explain`, { pasted: 'x'.repeat(70_000) });
+        assert.equal(big.status, 413);
+        const login = await new Browser().post(`${stack.origin}/login`, {
+            sf_env: 'Production',
+            login_hint: 'a'.repeat(5000),
+        });
+        assert.equal(login.status, 413);
+    });
 
     it('text without a Salesforce error gets a 400 that says what to paste', async (t) => {
         const stack = await startStack(t);

@@ -15,14 +15,19 @@ async function keyPair(kid: string): Promise<{ privateKey: Key; jwk: JWK }> {
     return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
 }
 
+/** A token as Salesforce issues one, with `claims` put in or over its claims. */
 function idToken(key: Key, claims: Record<string, unknown> = {}, kid = '226') {
-    return new SignJWT({ nonce: NONCE, preferred_username: 'ada@example.com', ...claims })
+    return new SignJWT({
+        iss: ISSUER,
+        aud: AUDIENCE,
+        sub: `${ISSUER}/id/00D000000000001AAA/005000000000001AAA`,
+        iat: NOW - 10,
+        exp: NOW + 300,
+        nonce: NONCE,
+        preferred_username: 'ada@example.com',
+        ...claims,
+    })
         .setProtectedHeader({ alg: 'RS256', kid })
-        .setIssuer(ISSUER)
-        .setAudience(AUDIENCE)
-        .setSubject(`${ISSUER}/id/00D000000000001AAA/005000000000001AAA`)
-        .setIssuedAt(NOW - 10)
-        .setExpirationTime(NOW + 300)
         .sign(key);
 }
 
@@ -49,6 +54,33 @@ describe('verifyIdToken', () => {
         ['past its expiry', () => idToken(signer.privateKey), { ...expected, now: NOW + 3600 }, /expired/],
         ['signed by another key with the same kid', () => idToken(other.privateKey), expected, /signature/],
         ['signed by a key that is not published', () => idToken(signer.privateKey, {}, '999'), expected, /key/],
+        [
+            'for several audiences with azp another app',
+            () => idToken(signer.privateKey, { aud: ['another-app', AUDIENCE], azp: 'another-app' }),
+            expected,
+            /several audiences/,
+        ],
+        [
+            'for several audiences with no azp',
+            () => idToken(signer.privateKey, { aud: ['another-app', AUDIENCE] }),
+            expected,
+            /several audiences/,
+        ],
+        [
+            'with azp another app',
+            () => idToken(signer.privateKey, { azp: 'another-app' }),
+            expected,
+            /another app \(azp\)/,
+        ],
+        ['issued a year ahead', () => idToken(signer.privateKey, { iat: NOW + 365 * 86400 }), expected, /iat/],
+        ['issued an hour ago', () => idToken(signer.privateKey, { iat: NOW - 3600 }), expected, /expired/],
+        [
+            'valid for 50 years',
+            () => idToken(signer.privateKey, { exp: NOW + 50 * 365 * 86400 }),
+            expected,
+            /longer than a day/,
+        ],
+        ['whose sub is an object', () => idToken(signer.privateKey, { sub: { id: 1 } }), expected, /sub/],
     ];
     for (const [what, token, expectations, reason] of refused) {
         it(`a token ${what} is refused, saying why`, async () => {
@@ -57,6 +89,11 @@ describe('verifyIdToken', () => {
             assert.match(verdict.verified ? '' : verdict.reason, reason);
         });
     }
+
+    it('a token for several audiences is verified when azp is this app', async () => {
+        const token = await idToken(signer.privateKey, { aud: ['another-app', AUDIENCE], azp: AUDIENCE });
+        assert.equal((await verifyIdToken(token, keys, expected)).verified, true);
+    });
 
     it('key sets are kept apart: the same kid in a second set does not reuse the first set’s key', async () => {
         const token = await idToken(signer.privateKey);
