@@ -45,6 +45,11 @@ function realmApp(org: Org, realm: Realm) {
     const app = express();
     app.disable('x-powered-by');
     app.use(loopbackHostOnly(org, realm));
+    // Salesforce's login pages refuse to be framed (clickjacking), and so do these.
+    app.use((_req, res, next) => {
+        res.set({ 'Content-Security-Policy': "frame-ancestors 'none'", 'X-Frame-Options': 'DENY' });
+        next();
+    });
     app.use((_req, _res, next) => {
         if (!org.settings.silent) next();
     });
@@ -61,15 +66,37 @@ function realmApp(org: Org, realm: Realm) {
     return app;
 }
 
-async function listen(server: http.Server, port: number, scheme: 'http' | 'https'): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
+function listenOn(server: http.Server, port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, '127.0.0.1', () => {
+        server.listen({ port, host, ipv6Only: host === '::1' }, () => {
             server.off('error', reject);
-            resolve();
+            resolve((server.address() as AddressInfo).port);
         });
     });
-    return `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * Listens on both loopback addresses on one port, as browsers reach `localhost` at either (Chromium tries ::1
+ * first): a program holding [::1] on the port would otherwise receive the authorize requests meant for this
+ * listener. A taken address fails the start (a random port is tried again with another); a machine without IPv6
+ * loopback is served on 127.0.0.1 alone.
+ */
+async function listenLoopback(make: () => http.Server, port: number): Promise<http.Server[]> {
+    for (let attempt = 0; ; attempt++) {
+        const v4 = make();
+        const bound = await listenOn(v4, port, '127.0.0.1');
+        const v6 = make();
+        try {
+            await listenOn(v6, bound, '::1');
+            return [v4, v6];
+        } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code;
+            if (code === 'EADDRNOTAVAIL') return [v4];
+            await close(v4);
+            if (code !== 'EADDRINUSE' || port !== 0 || attempt >= 4) throw err;
+        }
+    }
 }
 
 function close(server: http.Server): Promise<void> {
@@ -115,14 +142,18 @@ export async function startSimulator(
     try {
         for (const realm of REALMS) {
             const app = realmApp(org, realm);
-            const server = start.tls ? https.createServer(start.tls, app) : http.createServer(app);
-            server.on('connection', () => (org.stats.connections[realm] += 1));
-            // Salesforce keeps an idle connection open for about a minute (observed, not documented); Node's
-            // default of 5 s would make clients that keep connections warm reopen them all the time.
-            server.keepAliveTimeout = 60_000;
-            const own = await listen(server, start.ports?.[realm] ?? 0, start.tls ? 'https' : 'http');
-            org.urls[realm] = start.publicUrls?.[realm] ?? own;
-            servers.push(server);
+            const make = () => {
+                const server = start.tls ? https.createServer(start.tls, app) : http.createServer(app);
+                server.on('connection', () => (org.stats.connections[realm] += 1));
+                // Salesforce keeps an idle connection open for about a minute (observed, not documented); Node's
+                // default of 5 s would make clients that keep connections warm reopen them all the time.
+                server.keepAliveTimeout = 60_000;
+                return server;
+            };
+            const pair = await listenLoopback(make, start.ports?.[realm] ?? 0);
+            servers.push(...pair);
+            const port = (pair[0]!.address() as AddressInfo).port;
+            org.urls[realm] = start.publicUrls?.[realm] ?? `${start.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
         }
     } catch (err) {
         await Promise.all(servers.map(close));

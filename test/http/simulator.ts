@@ -2,6 +2,7 @@
 // status codes. The app's tests lean on it, so its own behaviour is pinned here, over HTTP.
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
@@ -529,5 +530,43 @@ describe('simulator', () => {
             error!.message,
             "\nSELECT Id FROM\n          ^\nERROR at Row:1:Column:11\nunexpected token: 'FROM'",
         );
+    });
+});
+
+describe('the simulator on loopback', () => {
+    it('holds [::1] as well as 127.0.0.1 on each port, so no other program can take the address a browser tries first', async (t) => {
+        const sim = await startSimulator({ clientId: CLIENT_ID });
+        t.after(() => sim.close());
+        const port = Number(new URL(sim.urls.production).port);
+        const squatter = http.createServer();
+        const outcome = await new Promise<string>((resolve) => {
+            squatter.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+            squatter.listen({ port, host: '::1', ipv6Only: true }, () => resolve('bound'));
+        });
+        squatter.close();
+        assert.ok(outcome === 'EADDRINUSE' || outcome === 'EADDRNOTAVAIL', outcome);
+    });
+
+    it('refuses to start on a fixed port whose [::1] is taken', async (t) => {
+        const squatter = http.createServer();
+        const port = await new Promise<number>((resolve, reject) => {
+            squatter.once('error', reject);
+            squatter.listen({ port: 0, host: '::1', ipv6Only: true }, () =>
+                resolve((squatter.address() as AddressInfo).port),
+            );
+        }).catch(() => undefined);
+        t.after(() => squatter.close());
+        if (port === undefined) return t.skip('this machine has no IPv6 loopback');
+        await assert.rejects(startSimulator({ clientId: CLIENT_ID }, { ports: { production: port } }), {
+            code: 'EADDRINUSE',
+        });
+    });
+
+    it('its pages refuse to be framed', async (t) => {
+        const sim = await startSimulator({ clientId: CLIENT_ID });
+        t.after(() => sim.close());
+        const res = await fetch(`${sim.urls.production}/`);
+        assert.equal(res.headers.get('content-security-policy'), "frame-ancestors 'none'");
+        assert.equal(res.headers.get('x-frame-options'), 'DENY');
     });
 });
