@@ -135,6 +135,8 @@ export const SALESFORCE = {
     tooLarge: (host: string) => `Salesforce (${host}) sent a response that is too large.`,
     unreadable: (host: string) => `Salesforce (${host}) sent a compressed response that could not be unpacked.`,
     unreachable: (host: string, why: string) => `Could not reach Salesforce at ${host}: ${why}.`,
+    proxyRefused: (proxy: string, host: string, status: number) =>
+        `The proxy ${proxy} (HTTPS_PROXY) refused to open a tunnel to ${host} (HTTP ${status}), so Salesforce was not reached. What the proxy answered is not shown: ask whoever runs it to allow ${host}, or set NO_PROXY.`,
     why: {
         ENOTFOUND: 'the host name does not resolve',
         ECONNREFUSED: 'the connection was refused',

@@ -11,7 +11,7 @@ import axios, { type AxiosResponse } from 'axios';
 import { AppError } from '../errors.js';
 import { SALESFORCE } from '../messages.js';
 import type { CallContext, Reply } from '../types.js';
-import { createAgents, type ProxySettings } from './proxy.js';
+import { createAgents, tunnelRefusal, type ProxySettings } from './proxy.js';
 
 export interface SendOptions extends CallContext {
     form?: Record<string, string | undefined>;
@@ -126,10 +126,14 @@ export function createTransport(timeoutMs: number, proxy: ProxySettings = {}): S
         const finished = options.waiting?.();
         try {
             const response = await http.request({ method, url, headers, data, httpAgent, httpsAgent, signal });
+            const refused = tunnelRefusal(response.request);
+            if (refused)
+                throw new AppError('unreachable', SALESFORCE.proxyRefused(refused.proxy, target.host, refused.status));
             const socket = (response.request as { socket?: Socket } | undefined)?.socket;
             if (socket) options.onSocket?.(socket);
             return replyOf(response);
         } catch (err) {
+            if (err instanceof AppError) throw err;
             throw failureOf(err, target.host, timeoutMs, signal.aborted);
         } finally {
             finished?.();
