@@ -15,7 +15,7 @@ app.enable('view cache');
 // The same page as the app's GET /: the same view model, built for each request as the app builds it.
 const config = loadConfig({ CLIENT_ID: 'bench' });
 app.get('/', (_req, res) => {
-    res.render('index', { simulated: false, v: indexView(config, { logins: [] }) });
+    res.render('index', { simulated: false, v: indexView(config) });
 });
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
     const address = server.address();

@@ -87,3 +87,50 @@ if (claimForm) {
     claimForm.elements.namedItem('tab').value = sessionStorage.getItem(TAB_KEY) ?? '';
     claimForm.submit();
 }
+
+// "Logins in this browser": kept in this origin's localStorage (scheme, host and port), which no other localhost
+// port can read, rather than listed by the server from a cookie that every localhost port shares. The result
+// page adds or updates its own line; the first page lists them, newest first.
+const LOGINS_KEY = 'sf-oauth-auth.logins';
+const MAX_LOGINS = 20;
+
+function storedLogins() {
+    try {
+        const list = JSON.parse(localStorage.getItem(LOGINS_KEY) ?? '[]');
+        return Array.isArray(list) ? list.filter((l) => l && /^[A-Za-z0-9_-]{43}$/.test(l.id)) : [];
+    } catch {
+        return [];
+    }
+}
+
+const summary = document.getElementById('login-summary');
+if (summary) {
+    try {
+        const login = JSON.parse(summary.getAttribute('data-login') ?? '');
+        const others = storedLogins().filter((l) => l.id !== login.id);
+        const list = [login, ...others].sort((a, b) => b.createdAt - a.createdAt).slice(0, MAX_LOGINS);
+        localStorage.setItem(LOGINS_KEY, JSON.stringify(list));
+    } catch {
+        // Storage full or disabled: the list is a convenience only.
+    }
+}
+
+const loginsCard = document.getElementById('logins-card');
+const loginsList = document.getElementById('logins');
+if (loginsCard && loginsList) {
+    const logins = storedLogins();
+    for (const l of logins) {
+        const item = document.createElement('li');
+        const link = document.createElement('a');
+        link.href = `/result/${l.id}`;
+        link.textContent = String(l.user);
+        item.append(link, ` · ${l.org} · ${l.environment} (${l.loginHost}) · ${l.when}`);
+        if (l.revoked) {
+            const revoked = document.createElement('strong');
+            revoked.textContent = 'revoked';
+            item.append(' · ', revoked);
+        }
+        loginsList.append(item);
+    }
+    loginsCard.hidden = logins.length === 0;
+}

@@ -72,6 +72,11 @@ export function relativeTime(targetMs: number, nowMs: number): string {
 const LOCAL_TIME = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 const LOCAL_CLOCK = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
 
+/** A moment as the machine's local clock shows it (hours and minutes), like the logins list. */
+export function formatLocalTime(ms: number): string {
+    return LOCAL_CLOCK.format(new Date(ms));
+}
+
 /** The expiry in the machine's local time, which is the person's: this app runs on their computer. */
 export function formatExpiry(expSeconds: number, nowMs: number): string {
     const local = LOCAL_TIME.format(new Date(expSeconds * 1000));
@@ -110,10 +115,15 @@ export function resultView(config: Config, result: LoginResult, nowMs = Date.now
         identityError: result.identityError,
         title: resultTitle(result),
         active: session && activeView(config, session, nowMs),
+        summary: loginSummary(result),
     };
 }
 
-/** One line of "Logins in this browser" on the first page. */
+/**
+ * One line of "Logins in this browser" on the first page. The result page hands it to its script, which keeps
+ * it in this origin's localStorage: the server never lists a browser's logins by its cookie, which every other
+ * localhost port can read or plant.
+ */
 export function loginSummary(result: LoginResult) {
     const session = result.session.kind === 'active' ? result.session : undefined;
     return {
@@ -122,7 +132,8 @@ export function loginSummary(result: LoginResult) {
         org: orgKind(result.environment, result.loginHost, session?.tokens.instanceUrl),
         environment: result.environment,
         loginHost: result.loginHost,
-        when: LOCAL_CLOCK.format(new Date(result.createdAt)),
+        when: formatLocalTime(result.createdAt),
+        createdAt: result.createdAt,
         revoked: !session,
     };
 }
@@ -152,11 +163,8 @@ export function keyHint(clientId: string): string {
     return clientId.length <= 10 ? clientId : `${clientId.slice(0, 6)}…${clientId.slice(-4)}`;
 }
 
-/** The first page: the form (with what the person typed, after a refusal), logins, and the setup card. */
-export function indexView(
-    config: Config,
-    options: { logins?: LoginResult[]; form?: Partial<LoginFormValues>; error?: FieldError } = {},
-) {
+/** The first page: the form (with what the person typed, after a refusal) and the setup card. */
+export function indexView(config: Config, options: { form?: Partial<LoginFormValues>; error?: FieldError } = {}) {
     const host = (url: string) => new URL(url).host;
     const hosts: Record<Environment, string | undefined> = {
         Production: host(config.productionUrl),
@@ -176,7 +184,6 @@ export function indexView(
             login_hint: options.form?.login_hint ?? '',
         },
         error: options.error,
-        logins: (options.logins ?? []).map(loginSummary),
         simulated: config.simulation !== undefined,
         consumerKey: keyHint(config.clientId),
         publicClient: config.clientSecret === undefined,

@@ -10,6 +10,7 @@ import { startLearning } from './identity.js';
 import { pageCall, type Deps } from './deps.js';
 import { browserId, cookieValue, formFields, RANDOM_ID, redirect } from './middleware.js';
 import { startStatusCheck } from './status.js';
+import { formatLocalTime } from '../view-model.js';
 import type { AwaitingTab, LoginResult, PendingLogin } from '../types.js';
 
 /**
@@ -42,6 +43,11 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
     startStatusCheck(deps, result, exchanged.tokens.accessToken);
 }
 
+/** What the confirmation page names: where the login went and when it started. */
+function confirmView(login: PendingLogin) {
+    return { environment: login.environment, loginHost: login.loginHost, startedAt: formatLocalTime(login.createdAt) };
+}
+
 export function callback(deps: Deps): RequestHandler {
     const { config, store } = deps;
     const messages = callbackMessages(store.limits);
@@ -55,12 +61,13 @@ export function callback(deps: Deps): RequestHandler {
         res.locals.loginHost = login.loginHost;
         const code = codeFromCallback(params, login, messages);
         const matched = { login, browser: taken.browser, code };
-        if (login.tab === undefined) return redeem(deps, res, matched);
-        // RFC 9700 §4.7.1 (login CSRF): the tab that started the login must claim it before the code is
-        // redeemed. The page's script reads the tab's secret from sessionStorage and posts it back.
+        // RFC 9700 §4.7.1 (login CSRF): a code is redeemed only on proof, made on this app's own origin, that
+        // this browser meant to finish this login. With a tab secret, the page's script posts it back from
+        // sessionStorage; without one (JavaScript off, or a login another program started), the person
+        // confirms on a page no other site can frame or post (frame-ancestors 'none', the same-origin check).
         const claim = randomToken();
         store.awaitTab(claim, matched);
-        res.render('callback', { claim });
+        res.render('callback', { claim, confirm: login.tab === undefined ? confirmView(login) : undefined });
     };
 }
 
@@ -74,7 +81,9 @@ export function tabClaim(deps: Deps): RequestHandler {
             f.claim && RANDOM_ID.test(f.claim) ? store.takeAwaitingTab(cookieValue(config, req), f.claim) : undefined;
         if (!entry) throw new AppError('state_already_used', messages.tabGone);
         res.locals.loginHost = entry.login.loginHost;
-        if (!f.tab || !constantTimeEqual(f.tab, entry.login.tab ?? '')) {
+        // A login without a tab secret was confirmed by this POST itself, which only this app's pages can send.
+        const expected = entry.login.tab;
+        if (expected !== undefined && (!f.tab || !constantTimeEqual(f.tab, expected))) {
             throw new AppError('tab_mismatch', messages.tabMismatch);
         }
         await redeem(deps, res, entry);

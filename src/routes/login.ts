@@ -1,5 +1,5 @@
 // GET / shows the form; POST /login starts a login and sends the browser to Salesforce's authorize page.
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { codeChallenge, randomToken } from '../crypto.js';
 import { parseEnvironment, parseLoginHint, parseMyDomain, parsePrompt, parseScope } from '../input.js';
 import { AppError } from '../errors.js';
@@ -7,26 +7,18 @@ import { REQUEST } from '../messages.js';
 import { indexView, type FieldError, type LoginFormValues } from '../view-model.js';
 import { buildAuthorizeUrl } from '../oauth/authorize.js';
 import { readSalesforceErrorText } from '../salesforce/authorize-page.js';
-import { known } from './identity.js';
-import { timingOf, type Deps } from './deps.js';
+import type { Deps } from './deps.js';
 import { browserId, cookieName, formFields, RANDOM_ID, redirect } from './middleware.js';
 import type { Environment } from '../types.js';
 
-/** This browser's logins, newest first; one whose identity is still being asked is listed once it is known. */
-async function loginsOf(deps: Deps, req: Request, res: Response) {
-    const logins = deps.store.resultsOf(browserId(deps.config, deps.store, req));
-    await known(deps, logins, timingOf(res));
-    return logins;
-}
-
 export function home(deps: Deps): RequestHandler {
     const { config, preflight } = deps;
-    return async (req, res) => {
+    return (_req, res) => {
         // Asked ahead while the person reads the page, so that POST /login finds the verdict ready.
         for (const baseUrl of [config.productionUrl, config.sandboxUrl]) {
             void preflight({ baseUrl, scope: config.scope, prompt: config.prompt });
         }
-        res.render('index', { v: indexView(config, { logins: await loginsOf(deps, req, res) }) });
+        res.render('index', { v: indexView(config) });
     };
 }
 
@@ -106,7 +98,7 @@ export function login(deps: Deps): RequestHandler {
             form = readLoginForm(deps, req);
         } catch (err) {
             if (!(err instanceof FormRefusal)) throw err;
-            const page = { logins: await loginsOf(deps, req, res), form: err.form, error: err.error };
+            const page = { form: err.form, error: err.error };
             return void res.status(400).render('index', { v: indexView(config, page) });
         }
         const refused = await preflight({ baseUrl: form.baseUrl, scope: form.scope, prompt: form.prompt });

@@ -163,6 +163,28 @@ describe('in a real browser', () => {
         },
     );
 
+    browserTest(
+        "the first page lists this browser's logins from its own storage, newest first; another browser sees none",
+        async () => {
+            await newPage();
+            await loginThroughForm(`${stack.origin}/`, 'Production', 'ada@example.com');
+            await loginThroughForm(`${stack.origin}/`, 'Sandbox', 'grace@example.com');
+            await page.goto(`${stack.origin}/`);
+            const items = page.locator('#logins li');
+            await items.first().waitFor();
+            assert.equal(await items.count(), 2);
+            assert.match((await items.nth(0).textContent()) ?? '', /^grace@example\.com · Sandbox · Sandbox/);
+            assert.match((await items.nth(1).textContent()) ?? '', /^ada@example\.com · Production · Production/);
+            await items.nth(1).getByRole('link').click();
+            await page.waitForURL(/\/result\/[A-Za-z0-9_-]{43}$/);
+            assert.match((await page.locator('h1').textContent()) ?? '', /ada@example\.com/);
+            await newPage();
+            await page.goto(`${stack.origin}/`);
+            assert.ok(await page.locator('#logins-card').isHidden(), 'a fresh browser profile lists nothing');
+            assertNoProblems();
+        },
+    );
+
     browserTest('the Copy button puts the whole access token on the clipboard', async () => {
         await newPage();
         await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.origin });
@@ -250,7 +272,14 @@ describe('in a real browser', () => {
             await newPage({ javaScriptEnabled: false });
             await page.goto(`${stack.origin}/`);
             assert.ok(await page.locator('#my_domain').isVisible(), 'the field shows without JavaScript');
-            await loginThroughForm(`${stack.origin}/`, 'Dev');
+            await page.getByLabel('Environment').selectOption('Dev');
+            await page.getByRole('button', { name: 'Log in with Salesforce' }).click();
+            await page.getByLabel('Username').fill('ada@example.com');
+            await page.getByRole('button', { name: 'Log In' }).click();
+            // No tab secret without JavaScript: the app asks the person to confirm on its own page.
+            await page.getByRole('heading', { name: 'Finish this login?' }).waitFor();
+            await page.getByRole('button', { name: 'Finish the login' }).click();
+            await page.waitForURL(/\/result\/[A-Za-z0-9_-]{43}$/);
             assert.match((await page.locator('#access-token').textContent()) ?? '', /!AR/);
             assert.equal(await page.locator('button.copy:visible').count(), 0);
         },

@@ -277,7 +277,8 @@ describe('login flow', () => {
         const state = steps.authorizeUrl.searchParams.get('state')!;
         const token = accessTokenOf(steps.result!.body)!;
         const logs = stack.logs.join('\n');
-        assert.match(logs, /GET \/callback 303/);
+        assert.match(logs, /GET \/callback 200/);
+        assert.match(logs, /POST \/callback\/tab 303/);
         for (const secret of [steps.code!, encodeURIComponent(steps.code!), state, token, SECRET, '?code=']) {
             assert.ok(!logs.includes(secret), `the log contains ${secret.slice(0, 12)}`);
         }
@@ -292,7 +293,7 @@ describe('login flow', () => {
         assert.ok(Number(timing[2]) > 0, 'the callback waited for the token endpoint');
         // The result page's wait, if any, is for the identity call the callback started.
         assert.match(steps.result!.headers.get('server-timing') ?? '', /^app;dur=[\d.]+, salesforce;dur=[\d.]+$/);
-        assert.match(stack.logs.join('\n'), /GET \/callback 303 [\d.]+ms \(salesforce [\d.]+ms\)/);
+        assert.match(stack.logs.join('\n'), /POST \/callback\/tab 303 [\d.]+ms \(salesforce [\d.]+ms\)/);
     });
 
     it('GET /login is answered 405 with a pointer to the form', async () => {

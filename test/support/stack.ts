@@ -1,6 +1,7 @@
 // Test harness: the real app and the real simulator, each on a random loopback port, and a small
 // cookie-keeping client that walks the login the way a browser does. Nothing of the app is stubbed.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -130,6 +131,16 @@ export interface Reply {
 /** A browser stand-in: keeps cookies per origin, follows nothing by itself, sends Sec-Fetch-Site like Chromium. */
 export class Browser {
     readonly jar = new CookieJar();
+    /**
+     * With `script` (the default), it does what the app's page script does in a browser with JavaScript: the login
+     * form carries this tab's secret, and the callback's claim page posts it back at once. Without, it is a
+     * browser with JavaScript off, which gets the confirmation page instead.
+     */
+    readonly tab?: string;
+
+    constructor(options: { script?: boolean } = {}) {
+        this.tab = options.script === false ? undefined : randomBytes(32).toString('base64url');
+    }
 
     async request(
         url: string,
@@ -151,12 +162,28 @@ export class Browser {
         const method = init.method ?? (init.form ? 'POST' : 'GET');
         const res = await send({ ...urlToHttpOptions(new URL(url)), method, headers }, body);
         for (const c of res.headers.getSetCookie()) await this.jar.setCookie(c, url);
-        return { ...res, location: res.location ? new URL(res.location, url).href : undefined };
+        const reply = { ...res, location: res.location ? new URL(res.location, url).href : undefined };
+        const claim = /<form id="tab-claim"[^>]*>\s*<input type="hidden" name="claim" value="([^"]+)"/.exec(reply.body);
+        if (this.tab === undefined || reply.status !== 200 || !claim) return reply;
+        return this.post(new URL('/callback/tab', url).href, { claim: claim[1]!, tab: this.tab });
     }
 
-    /** A form post from the app's own page: Chromium sends `Origin: null` and `Sec-Fetch-Site: same-origin`. */
+    /**
+     * A form post from the app's own page: Chromium sends `Origin: null` and `Sec-Fetch-Site: same-origin`. The
+     * login form carries the tab's secret when the page's script would have added it (and the test set none).
+     */
     post(url: string, form: Record<string, string> | URLSearchParams, headers: Record<string, string> = {}) {
-        return this.request(url, { form, headers: { origin: 'null', 'sec-fetch-site': 'same-origin', ...headers } });
+        const withTab =
+            this.tab !== undefined &&
+            new URL(url).pathname === '/login' &&
+            !(form instanceof URLSearchParams) &&
+            !('tab' in form)
+                ? { ...form, tab: this.tab }
+                : form;
+        return this.request(url, {
+            form: withTab,
+            headers: { origin: 'null', 'sec-fetch-site': 'same-origin', ...headers },
+        });
     }
 }
 
