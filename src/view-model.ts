@@ -31,12 +31,22 @@ function signatureText(session: ActiveSession): string {
     return session.signatureVerified ? RESULT.signatureVerified : RESULT.publicClient;
 }
 
-/** The OpenID Connect verdict: claims are shown only for a verified id_token, never for one that failed. */
+/**
+ * The OpenID Connect verdict: claims are shown only for a verified id_token, never for one that failed, and only
+ * those it carries (Salesforce's id_token has sub and exp; profile claims such as preferred_username may be absent).
+ */
 export function idTokenView(verdict: IdTokenVerdict | undefined, nowMs: number) {
     if (!verdict) return undefined;
     if (!verdict.verified) return { status: RESULT.idTokenFailed(verdict.reason), claims: undefined };
-    const { exp, ...claims } = verdict.claims;
-    return { status: RESULT.idTokenVerified, claims: { ...claims, exp: exp ? formatExpiry(exp, nowMs) : undefined } };
+    const { sub, preferred_username, email, name, exp } = verdict.claims;
+    const rows: Array<{ name: string; value: string | undefined; id?: string; code?: boolean }> = [
+        { name: 'sub', value: sub, id: 'id-token-sub', code: true },
+        { name: 'preferred_username', value: preferred_username, id: 'id-token-username' },
+        { name: 'email', value: email },
+        { name: 'name', value: name },
+        { name: 'exp', value: exp ? formatExpiry(exp, nowMs) : undefined },
+    ];
+    return { status: RESULT.idTokenVerified, claims: rows.filter((r) => r.value !== undefined) };
 }
 
 function activeView(config: Config, session: ActiveSession, nowMs: number) {

@@ -31,6 +31,14 @@ export function responseSignature(consumerSecret: string, id: string, issuedAt: 
 }
 
 /** Compares two secrets by their digests, so neither their length nor their content leaks through timing. */
+/**
+ * OpenID Connect Core §3.1.3.6 (`at_hash`): for RS256, base64url of the left half of SHA-256 of the ASCII
+ * access token.
+ */
+export function accessTokenHash(accessToken: string): string {
+    return base64url(createHash('sha256').update(Buffer.from(accessToken, 'ascii')).digest().subarray(0, 16));
+}
+
 export function sameSecret(a: string, b: string): boolean {
     const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
     return timingSafeEqual(digest(a), digest(b));

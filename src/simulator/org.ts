@@ -1,7 +1,7 @@
 // The simulated org's state: the app's settings, authorize requests waiting for "Log In", codes, and
 // issued tokens with their family (an access token belongs to the refresh token it came from).
 import { LRUCache } from 'lru-cache';
-import { randomText, responseSignature } from './crypto.js';
+import { accessTokenHash, randomText, responseSignature } from './crypto.js';
 import { ID_TOKEN_FAULTS, type Faults, type IdTokenFault } from './faults.js';
 import { signJwt } from './jwt.js';
 import { INSTANCE_OF, ORG_IDS, userId, type Realm } from './fixtures.js';
@@ -233,7 +233,7 @@ export class Org {
             refresh_token: refreshToken,
             signature: responseSignature(secret, id, issuedAt),
             scope: scope.join(' '),
-            id_token: withIdToken ? this.idToken(realm, username, id, site, openid) : undefined,
+            id_token: withIdToken ? this.idToken(realm, id, accessToken, site, openid) : undefined,
             instance_url: this.urls[INSTANCE_OF[realm]],
             id,
             token_type: 'Bearer',
@@ -246,20 +246,22 @@ export class Org {
         return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as Record<string, string>;
     }
 
-    /** OpenID Connect Core §2: iss is the login host (or site), aud the Consumer Key, nonce echoed when sent. */
-    private idToken(realm: Realm, username: string, id: string, site: string | undefined, openid: OpenIdRequest) {
+    /**
+     * OpenID Connect Core §2 and §3.1.3.6, with what real Salesforce id_tokens carry: iss (the login host, or the
+     * site), sub (the identity URL), aud (the Consumer Key), iat, exp, at_hash, and the nonce when one was sent.
+     * Profile and email claims are the userinfo endpoint's, not the id_token's.
+     */
+    private idToken(realm: Realm, id: string, accessToken: string, site: string | undefined, openid: OpenIdRequest) {
         const iat = Math.floor(Date.now() / 1000);
         const claims: Record<string, unknown> = {
-            iss: site ? `${this.urls[realm]}/${site}` : this.urls[realm],
+            at_hash: accessTokenHash(accessToken),
             sub: id,
             aud: openid.clientId,
-            iat,
+            iss: site ? `${this.urls[realm]}/${site}` : this.urls[realm],
             exp: iat + 300,
-            nonce: openid.nonce,
-            preferred_username: username,
-            email: username.includes('@') ? username : `${username}@example.com`,
-            name: `${username.split('@')[0]} (simulated)`,
+            iat,
         };
+        if (openid.nonce !== undefined) claims.nonce = openid.nonce;
         const fault = openid.fault ?? this.settings.idTokenFault;
         const final = fault ? ID_TOKEN_FAULTS[fault](claims) : claims;
         return signJwt(final, { forgeSignature: fault === 'bad_signature' });

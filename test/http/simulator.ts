@@ -193,6 +193,28 @@ describe('simulator', () => {
         assert.equal(res.status, 200);
     });
 
+    it('an id_token carries what real ones carry: at_hash, sub, aud, iss, exp, iat, and the nonce asked for; nothing else', async () => {
+        const scopes = sim.settings.scopes;
+        sim.settings.scopes = [...scopes, 'openid'];
+        try {
+            const body = (await (
+                await exchange(await code('production', { scope: 'api openid', nonce: 'n-123' }))
+            ).json()) as Record<string, string>;
+            const claims = JSON.parse(Buffer.from(body.id_token!.split('.')[1]!, 'base64url').toString()) as Record<
+                string,
+                unknown
+            >;
+            assert.deepEqual(Object.keys(claims).sort(), ['at_hash', 'aud', 'exp', 'iat', 'iss', 'nonce', 'sub']);
+            const half = createHash('sha256').update(body.access_token!).digest().subarray(0, 16);
+            assert.equal(claims.at_hash, half.toString('base64url'), 'OpenID Connect Core §3.1.3.6');
+            assert.equal(claims.sub, body.id);
+            assert.equal(claims.iss, sim.urls.production);
+            assert.equal(claims.nonce, 'n-123');
+        } finally {
+            sim.settings.scopes = scopes;
+        }
+    });
+
     it("introspection's sub is the token user's identity URL, as Salesforce documents it", async () => {
         const body = (await (await exchange(await code())).json()) as Record<string, string>;
         const res = await fetch(`${sim.urls.production}/services/oauth2/introspect`, {
