@@ -11,6 +11,11 @@ export interface Visit {
     init: Omit<RequestInit, 'agent' | 'ca'>;
     /** Follows the answer's Location with the same headers, as a browser follows a redirect. */
     follow: boolean;
+    /**
+     * The tab's secret, as the app's page script keeps it: a claim page in the answer is posted back at once
+     * with it, as the script does, before the redirect is followed.
+     */
+    tab?: string;
 }
 
 export interface Visited {
@@ -26,11 +31,24 @@ export interface Visited {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const now = () => performance.timeOrigin + performance.now();
+const CLAIM = /<form id="tab-claim"[^>]*>\s*<input type="hidden" name="claim" value="([^"]+)"/;
 
-parentPort?.on('message', async ({ id, url, init, follow }: Visit) => {
+/** The claim page's post, as public/app.js sends it; the answer without a claim page as it is. */
+async function claimed(url: string, answer: Sent, init: Visit['init'], tab: string | undefined): Promise<Sent> {
+    const claim = tab && answer.status === 200 ? CLAIM.exec(answer.body)?.[1] : undefined;
+    if (!claim) return answer;
+    return request(new URL('/callback/tab', url).href, {
+        method: 'POST',
+        headers: { ...init.headers, 'sec-fetch-site': 'same-origin' },
+        form: new URLSearchParams({ claim, tab: tab! }).toString(),
+        agent,
+    });
+}
+
+parentPort?.on('message', async ({ id, url, init, follow, tab }: Visit) => {
     const started = now();
     try {
-        const first = await request(url, { ...init, agent });
+        const first = await claimed(url, await request(url, { ...init, agent }), init, tab);
         const answered = now();
         const location = first.headers.location;
         const page =

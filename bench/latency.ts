@@ -254,11 +254,14 @@ const browserThread = new Worker(
 const waiting = new Map<number, (visited: Visited) => void>();
 browserThread.on('message', (visited: Visited) => waiting.get(visited.id)?.(visited));
 let visits = 0;
+/** The person's tab secret (the page script's sessionStorage value): the login is claimed with it. */
+const TAB = randomBytes(32).toString('base64url');
+
 async function visit(path: string, init: Visit['init'] = {}, follow = false) {
     const id = ++visits;
     const visited = await new Promise<Visited>((resolve) => {
         waiting.set(id, resolve);
-        browserThread.postMessage({ id, url: new URL(path, origin).href, init, follow } satisfies Visit);
+        browserThread.postMessage({ id, url: new URL(path, origin).href, init, follow, tab: TAB } satisfies Visit);
     });
     waiting.delete(id);
     if (visited.error !== undefined) throw new Error(visited.error);
@@ -299,7 +302,8 @@ for (let i = 0; i < LOGINS; i++) {
     const login = await visit('/login', {
         method: 'POST',
         headers: { 'sec-fetch-site': 'same-origin' },
-        form: new URLSearchParams({ sf_env: 'Production' }).toString(),
+        // The login form carries the tab's secret, as the page's script adds it.
+        form: new URLSearchParams({ sf_env: 'Production', tab: TAB }).toString(),
     });
     loginTimes.push(login.answered - login.started);
     const cookie = String(login.first.headers['set-cookie']).split(';')[0]!;
