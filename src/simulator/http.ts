@@ -2,6 +2,14 @@
 // redirects back to the client.
 import type { Response } from 'express';
 
+/** A form body as express.urlencoded parses it. */
+export type Form = Record<string, unknown>;
+
+/** A form field that was sent once, as text. */
+export function field(form: Form, name: string): string | undefined {
+    return typeof form[name] === 'string' ? (form[name] as string) : undefined;
+}
+
 // Token errors come with these headers (RFC 6749 §5.2; Salesforce adds the charset in upper case).
 export function oauthError(res: Response, status: number, error: string, description: string): void {
     // res.end, not res.send: Express would rewrite the charset to "; charset=utf-8".

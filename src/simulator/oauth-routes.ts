@@ -1,26 +1,18 @@
-// The simulated OAuth endpoints: authorize (with its login page), token (code and refresh grants) and
-// revoke, answering with Salesforce's documented codes, texts and statuses.
+// The simulated OAuth endpoints: authorize (with its login page and error page), token (code and refresh
+// grants), and revoke and introspection (token-admin.ts), answering with Salesforce's codes, texts and statuses.
 import express, { type Request, type Response, type Router } from 'express';
 import { isVerifierShape, randomText, s256Challenge, sameSecret } from './crypto.js';
 import { DEMO_OUTCOMES, serveTokenFault } from './faults.js';
-import { DEFAULT_USERNAME, INSTANCE_OF, ORG_IDS, userId, type Realm } from './fixtures.js';
-import { oauthError, plainError, redirectWith, tokenAnswer } from './http.js';
+import { DEFAULT_USERNAME, INSTANCE_OF, type Realm } from './fixtures.js';
+import { field, oauthError, plainError, redirectWith, tokenAnswer, type Form } from './http.js';
+import { introspect, revoke } from './token-admin.js';
 import { prepareSigningKey } from './jwt.js';
-import { SESSION_TIMEOUT_MS, type Org } from './org.js';
+import type { Org } from './org.js';
 import { loginPage, remoteAccessErrorPage, SESSION_EXPIRED_PAGE } from './pages.js';
 
 type Query = Record<string, string | undefined>;
-type Form = Record<string, unknown>;
 
 const SECRET_FIELDS = ['client_secret', 'code_verifier', 'code', 'refresh_token'];
-
-function field(form: Form, name: string): string | undefined {
-    return typeof form[name] === 'string' ? (form[name] as string) : undefined;
-}
-
-function knownClient(org: Org, clientId: string | undefined): clientId is string {
-    return org.settings.acceptAnyClient ? !!clientId : clientId === org.settings.clientId;
-}
 
 /** Exact match against the app's Callback URLs (any loopback http URL in `acceptAnyClient` mode). */
 function registeredCallback(org: Org, uri: string): boolean {
@@ -61,7 +53,7 @@ function authorize(org: Org, realm: Realm) {
         if (org.settings.authorizeHang) return;
         const q = req.query as Query;
         const { settings } = org;
-        if (!knownClient(org, q.client_id)) return plainError(res, 'invalid_client_id', 'client identifier invalid');
+        if (!org.knowsClient(q.client_id)) return plainError(res, 'invalid_client_id', 'client identifier invalid');
         if (!q.redirect_uri) return plainError(res, 'redirect_uri_missing', 'redirect_uri not provided');
         if (!registeredCallback(org, q.redirect_uri)) {
             return plainError(res, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
@@ -145,7 +137,7 @@ function checkClient(org: Org, realm: Realm, form: Form, res: Response): boolean
         oauthError(res, 400, 'unsupported_grant_type', 'grant type not supported');
         return false;
     }
-    if (!knownClient(org, field(form, 'client_id'))) {
+    if (!org.knowsClient(field(form, 'client_id'))) {
         oauthError(res, 400, 'invalid_client_id', 'client identifier invalid');
         return false;
     }
@@ -257,60 +249,6 @@ function token(org: Org, realm: Realm) {
         } finally {
             org.inFlight.delete(grant);
         }
-    };
-}
-
-/**
- * Revocation (RFC 7009; Salesforce help "Revoke OAuth Tokens"). Real orgs refuse a missing, unknown or already
- * revoked token with a form-encoded 400, not JSON.
- */
-function revoke(org: Org) {
-    const refuse = (res: Response) =>
-        void res
-            .status(400)
-            .type('application/x-www-form-urlencoded')
-            .send('error=unsupported_token_type&error_description=this%20token%20type%20is%20not%20supported');
-    return (req: Request, res: Response) => {
-        org.stats.revokes += 1;
-        const value = field(req.body as Form, 'token');
-        const issued = value ? org.token(value) : undefined;
-        if (!value || !issued || issued.revoked) return refuse(res);
-        org.revoke(value, issued);
-        res.status(200).send('');
-    };
-}
-
-/**
- * Token introspection (RFC 7662; Salesforce help "Token Introspection Endpoint"): the client authenticates
- * with its Consumer Key and Secret; a revoked, expired or unknown token is `{"active":false}` and nothing more.
- */
-function introspect(org: Org, realm: Realm) {
-    return (req: Request, res: Response) => {
-        const form = req.body as Form;
-        const secret = field(form, 'client_secret');
-        const { introspectionRequiresSecret, clientSecret, acceptAnyClient } = org.settings;
-        const clientOk =
-            knownClient(org, field(form, 'client_id')) &&
-            (secret === undefined ? !introspectionRequiresSecret : acceptAnyClient || sameSecret(secret, clientSecret));
-        if (!clientOk) return oauthError(res, 401, 'invalid_client', 'invalid client credentials');
-        const value = field(form, 'token') ?? '';
-        const token = org.token(value);
-        if (!token || !org.isLive(token) || ORG_IDS[token.realm] !== ORG_IDS[realm]) {
-            return void res.set('Cache-Control', 'no-store').json({ active: false });
-        }
-        const iat = Math.floor(token.issuedAt / 1000);
-        res.set('Cache-Control', 'no-store').json({
-            active: true,
-            scope: token.scope.join(' '),
-            client_id: field(form, 'client_id'),
-            username: token.username,
-            // Salesforce help, "Token Introspection Endpoint": the identity URL of the token's user.
-            sub: `${org.urls[token.realm]}/id/${ORG_IDS[token.realm]}/${userId(token.username)}`,
-            token_type: token.kind === 'access' ? 'access_token' : 'refresh_token',
-            exp: token.kind === 'access' ? iat + SESSION_TIMEOUT_MS / 1000 : undefined,
-            iat,
-            nbf: iat,
-        });
     };
 }
 

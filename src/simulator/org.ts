@@ -148,6 +148,11 @@ export class Org {
         this.settings = settings;
     }
 
+    /** Whether this is the Consumer Key of the org's app (any key in `acceptAnyClient` mode). */
+    knowsClient(clientId: string | undefined): clientId is string {
+        return this.settings.acceptAnyClient ? !!clientId : clientId === this.settings.clientId;
+    }
+
     token(value: string): IssuedToken | undefined {
         return this.tokens.get(value);
     }
