@@ -5,12 +5,19 @@
 const copyStatus = document.getElementById('copy-status');
 for (const button of document.querySelectorAll('button[data-copy]')) button.hidden = false;
 
+/** Each Copy button's own label, read once: a second click while it says "Copied" must not keep that. */
+const copyLabels = new WeakMap();
+const copyTimers = new WeakMap();
+
 document.addEventListener('click', async (event) => {
     const button = event.target instanceof Element ? event.target.closest('button[data-copy]') : null;
     if (!button) return;
     const source = document.getElementById(button.getAttribute('data-copy'));
     if (!source) return;
-    const label = button.textContent;
+    if (!copyLabels.has(button)) copyLabels.set(button, button.textContent);
+    const label = copyLabels.get(button);
+    // The button keeps its width while its label is shorter, so nothing beside it moves under the pointer.
+    button.style.minWidth = `${button.getBoundingClientRect().width}px`;
     try {
         await navigator.clipboard.writeText(source.textContent);
         button.textContent = 'Copied';
@@ -19,10 +26,14 @@ document.addEventListener('click', async (event) => {
     } catch {
         button.textContent = 'Copy failed: select the text instead';
     }
-    setTimeout(() => {
-        button.textContent = label;
-        if (copyStatus) copyStatus.textContent = '';
-    }, 2000);
+    clearTimeout(copyTimers.get(button));
+    copyTimers.set(
+        button,
+        setTimeout(() => {
+            button.textContent = label;
+            if (copyStatus) copyStatus.textContent = '';
+        }, 2000),
+    );
 });
 
 // The token's status is asked beside the page; when the page came before the answer, fetch it.

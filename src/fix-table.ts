@@ -179,6 +179,7 @@ export const FIXES: readonly Row[] = [
     },
     {
         error: 'inactive_user',
+        headline: 'This user is inactive',
         explain: () => ({
             cause: 'The user is inactive or frozen.',
             steps: ['Setup → Users → activate (or unfreeze) the user, or log in as another user.'],

@@ -185,16 +185,30 @@ describe('in a real browser', () => {
         },
     );
 
-    browserTest('the Copy button puts the whole access token on the clipboard', async () => {
-        await newPage();
-        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.origin });
-        await loginThroughForm(`${stack.origin}/`, 'Production');
-        const token = await page.locator('#access-token').textContent();
-        await page.getByRole('button', { name: 'Copy access token' }).click();
-        await page.getByRole('button', { name: 'Copied' }).waitFor();
-        assert.equal(await page.evaluate(() => navigator.clipboard.readText()), token);
-        assertNoProblems();
-    });
+    browserTest(
+        'the Copy button puts the whole access token on the clipboard, keeps its width, and its label comes back',
+        async () => {
+            await newPage();
+            await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.origin });
+            // The page's 2-second label timer runs on a clock the test moves.
+            await page.clock.install();
+            await loginThroughForm(`${stack.origin}/`, 'Production');
+            const token = await page.locator('#access-token').textContent();
+            const copy = page.locator('button[data-copy="access-token"]');
+            const refresh = page.locator('.token-card .actions').getByRole('button', { name: 'Refresh token' });
+            const before = { copy: (await copy.boundingBox())!, refresh: (await refresh.boundingBox())! };
+            await copy.click();
+            await page.getByRole('button', { name: 'Copied' }).waitFor();
+            assert.equal(await page.evaluate(() => navigator.clipboard.readText()), token);
+            assert.equal((await copy.boundingBox())!.width, before.copy.width, 'the button keeps its width');
+            assert.equal((await refresh.boundingBox())!.x, before.refresh.x, 'Refresh does not move under the pointer');
+            // A second click while it says "Copied", then the time passes: the label comes back.
+            await copy.click();
+            await page.clock.runFor(2_100);
+            assert.equal((await copy.textContent())?.trim(), 'Copy access token');
+            assertNoProblems();
+        },
+    );
 
     browserTest(
         'the hand-off Copy puts the SFDX auth URL on the clipboard, and the Postman environment downloads',

@@ -453,6 +453,7 @@ describe('is this token still good?', () => {
         assert.match(status.expiresAt ?? '', /^\d{1,2} \w{3} \d{4}, \d\d:\d\d \(in (1 h 59|2 h 0) min\)$/);
         const html = (await browser.request(url)).body;
         assert.equal(fieldOf(html, 'token-status'), 'Active');
+        assert.match(html, /<dd id="token-status" aria-live="polite">/, 'the status the script rewrites is announced');
         assert.equal(fieldOf(html, 'expires-at'), status.expiresAt);
     });
 

@@ -339,7 +339,7 @@ export function text(html: string): string {
 
 /** The text of the element with this id (an unnested element), unescaped as a browser shows it. */
 export function fieldOf(html: string, id: string): string | undefined {
-    const m = new RegExp(`<(\\w+) id="${id}">([^<]*)</\\1>`).exec(html);
+    const m = new RegExp(`<(\\w+) id="${id}"(?: aria-live="polite")?>([^<]*)</\\1>`).exec(html);
     return m
         ? m[2]!
               .replace(/&lt;/g, '<')
