@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { distance } from 'fastest-levenshtein';
 import { AppError, ConfigError } from './errors.js';
 import { parsePrompt, parseScope } from './input.js';
 import { isLoopbackHost } from './salesforce/hosts.js';
@@ -211,4 +212,42 @@ export function loadConfig(env: Env): Config {
         scope,
         prompt,
     });
+}
+
+/** Every variable this app reads (the proxy variables in either case, as curl reads them). */
+export const SETTINGS = [
+    'CLIENT_ID',
+    'CLIENT_SECRET',
+    'APP_URL',
+    'APP_PORT',
+    'APP_BIND',
+    'BASE_SALESFORCE_PRODUCTION_URL',
+    'BASE_SALESFORCE_SANDBOX_URL',
+    'AUTHORIZE_URL',
+    'TOKEN_URL',
+    'SCOPE',
+    'PROMPT',
+    'API_VERSION',
+    'HTTP_TIMEOUT_MS',
+    'PREFLIGHT',
+    'PREFLIGHT_TIMEOUT_MS',
+    'HTTPS_PROXY',
+    'HTTP_PROXY',
+    'NO_PROXY',
+] as const;
+
+/**
+ * Names in a .env file that are no setting but one or two typing slips from one (`CLIENT_SECERT`, `APP_PROT`,
+ * `client_id`): they would be ignored in silence, and the app would run without the value the person set.
+ */
+export function nearMisses(names: Iterable<string>): Array<{ name: string; meant: string }> {
+    const known = new Set<string>(SETTINGS);
+    const found: Array<{ name: string; meant: string }> = [];
+    for (const name of names) {
+        if (known.has(name) || (known.has(name.toUpperCase()) && /_PROXY$/i.test(name))) continue;
+        const upper = name.toUpperCase();
+        const meant = SETTINGS.find((s) => s === upper || distance(s, upper) <= (s.length > 6 ? 2 : 1));
+        if (meant) found.push({ name, meant });
+    }
+    return found;
 }

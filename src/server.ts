@@ -1,14 +1,19 @@
 // The entry point of `npm start`: reads .env, checks the configuration, serves on loopback.
 // `npm start -- --open` also opens the page in the default browser, as the Salesforce CLI does.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import dotenv from 'dotenv';
 import { createApp } from './app.js';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, nearMisses, type Config } from './config.js';
 import { ConfigError } from './errors.js';
 import { bindLoopback, isLoopbackAddress, SLOW_CLIENT_LIMITS } from './serve.js';
 
 // Values already in the process environment win over .env.
 dotenv.config({ quiet: true });
+// A misspelt name in .env is otherwise ignored in silence.
+const written = existsSync('.env') ? Object.keys(dotenv.parse(readFileSync('.env'))) : [];
+for (const { name, meant } of nearMisses(written)) {
+    console.warn(`WARNING: .env sets ${name}, which this app does not read. Did you mean ${meant}?`);
+}
 
 let config: Config;
 try {

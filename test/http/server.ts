@@ -167,6 +167,22 @@ describe('npm start', () => {
         assert.match(result, /Signature Verified with CLIENT_SECRET/);
     });
 
+    it('a misspelt name in .env is named at start-up with the setting it looks like, before the configuration is checked', async () => {
+        // No CLIENT_ID reaches the app (it is misspelt too), so it stops after the warnings: no port is needed.
+        const { code, err } = await run(
+            {},
+            undefined,
+            'CLIENT_IDD=abc\nCLIENT_SECERT=oops\nAPP_PROT=8080\nMY_NOTE=kept\n',
+        );
+        assert.equal(code, 1);
+        assert.match(err, /\.env sets CLIENT_IDD, which this app does not read\. Did you mean CLIENT_ID\?/);
+        assert.match(err, /\.env sets CLIENT_SECERT, which this app does not read\. Did you mean CLIENT_SECRET\?/);
+        assert.match(err, /\.env sets APP_PROT, which this app does not read\. Did you mean APP_PORT\?/);
+        assert.match(err, /CLIENT_ID is missing/);
+        assert.doesNotMatch(err, /MY_NOTE/);
+        assert.doesNotMatch(err, /oops/, 'a value is never printed');
+    });
+
     it('with a .env that has a mistake, the message names it and says to fix .env, not to copy the example', async () => {
         const { code, err } = await run({}, undefined, 'CLIENT_ID = abc\nAPP_PORT = seventy\n');
         assert.equal(code, 1);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, nearMisses } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 
 function problems(env: Record<string, string>): readonly string[] {
@@ -96,4 +96,25 @@ describe('loadConfig', () => {
         assert.equal(config.sandboxUrl, 'https://test.salesforce.com');
         assert.equal(config.apiVersion, '66.0');
     });
+});
+
+describe('nearMisses: names in .env that are one or two slips from a setting', () => {
+    const cases: Array<[string, string | undefined]> = [
+        ['CLIENT_SECERT', 'CLIENT_SECRET'],
+        ['APP_PROT', 'APP_PORT'],
+        ['client_id', 'CLIENT_ID'],
+        ['CLIENTID', 'CLIENT_ID'],
+        ['BASE_SALESFORCE_SANDBOX_ULR', 'BASE_SALESFORCE_SANDBOX_URL'],
+        ['SCOPES', 'SCOPE'],
+        ['CLIENT_SECRET', undefined],
+        ['https_proxy', undefined],
+        ['NODE_EXTRA_CA_CERTS', undefined],
+        ['PATH', undefined],
+        ['MY_OWN_THING', undefined],
+    ];
+    for (const [name, meant] of cases) {
+        it(`${name}: ${meant ? `did you mean ${meant}` : 'nothing to say'}`, () => {
+            assert.deepEqual(nearMisses([name]), meant ? [{ name, meant }] : []);
+        });
+    }
 });
