@@ -96,11 +96,29 @@ function runAction(deps: Deps, action: Action, options: { join?: boolean } = {})
     return async (req, res) => {
         const result = res.locals.result as LoginResult;
         res.locals.loginHost = result.loginHost;
-        const fields = formFields(req, ['soql']);
+        const fields = formFields(req, ['soql', 'confirm']);
         const run = () => action(result, fields, pageCall(res));
         const work = deps.store.workOf(result);
         const anchor = (await (options.join ? work.refresh(run) : work.run(run))) ?? '';
         redirect(res, 303, `/result/${result.id}${anchor}`);
+    };
+}
+
+/**
+ * Revoke cannot be undone, and it also stops the refresh token already handed to .env, the Salesforce CLI or
+ * Postman: the first press shows what will stop working, and only the confirmation's own post revokes.
+ */
+function confirmedRevoke(deps: Deps): RequestHandler {
+    const revoking = runAction(deps, revoke(deps));
+    return async (req, res, next) => {
+        const result = res.locals.result as LoginResult;
+        if (formFields(req, ['confirm']).confirm === 'yes') return revoking(req, res, next);
+        const session = active(result);
+        res.render('revoke', {
+            id: result.id,
+            who: result.identity?.username ?? result.loginHost,
+            hasRefreshToken: session.tokens.refreshToken !== undefined,
+        });
     };
 }
 
@@ -147,7 +165,7 @@ export function resultRoutes(deps: Deps, sameOrigin: RequestHandler): Router {
     router.get('/:id/postman-environment.json', postmanDownload(deps));
     router.get('/:id/status.json', statusJson(deps));
     router.post('/:id/refresh', sameOrigin, actionForm, runAction(deps, refresh(deps), { join: true }));
-    router.post('/:id/revoke', sameOrigin, actionForm, runAction(deps, revoke(deps)));
+    router.post('/:id/revoke', sameOrigin, actionForm, confirmedRevoke(deps));
     router.post('/:id/query', sameOrigin, actionForm, runAction(deps, query(deps)));
     router.post('/:id/introspect', sameOrigin, actionForm, runAction(deps, introspect(deps)));
     // A regular expression, not `:id`, so that the loader does not run for a wrong method.

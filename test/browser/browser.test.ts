@@ -250,6 +250,10 @@ describe('in a real browser', () => {
         assert.notEqual(await page.locator('#access-token').textContent(), before);
 
         await page.getByRole('button', { name: 'Revoke', exact: true }).click();
+        // Revoke asks first: the page names what will stop working.
+        await page.getByRole('heading', { name: /^Revoke the tokens of/ }).waitFor();
+        await assertAccessible('the revoke confirmation');
+        await page.getByRole('button', { name: 'Revoke for good' }).click();
         await page.getByRole('heading', { name: 'Tokens revoked' }).waitFor();
         assert.equal(await page.locator('#access-token').count(), 0);
         assertNoProblems();

@@ -162,11 +162,25 @@ describe('after the login', () => {
         assert.match(text(html), /No refresh token was issued: add the refresh_token \(or offline_access\) scope/);
     });
 
+    it('the first press of Revoke revokes nothing: it asks, naming the refresh token handed to .env, the CLI and Postman', async () => {
+        const { browser, url, html } = await loggedIn(stack);
+        const before = stack.sim.stats.revokes;
+        const ask = await browser.post(`${url}/revoke`, {});
+        assert.equal(ask.status, 200);
+        assert.equal(stack.sim.stats.revokes, before, 'nothing was revoked');
+        const page = text(ask.body);
+        assert.match(page, /Revoke the tokens of api\.user@test\.not\? This cannot be undone/);
+        assert.match(page, /SF_REFRESH_TOKEN in a \.env, the Salesforce CLI's org, a Postman environment/);
+        assert.match(ask.body, /<input type="hidden" name="confirm" value="yes">/);
+        // The result is untouched and its token still shown.
+        assert.ok((await browser.request(url)).body.includes(accessTokenOf(html)!));
+    });
+
     it('Revoke posts the refresh token to /services/oauth2/revoke, forgets the tokens and says they are revoked', async () => {
         const { browser, url, html } = await loggedIn(stack);
         const token = accessTokenOf(html)!;
         const before = stack.sim.stats.revokes;
-        const reply = await browser.post(`${url}/revoke`, {});
+        const reply = await browser.post(`${url}/revoke`, { confirm: 'yes' });
         assert.equal(reply.status, 303);
         assert.equal(stack.sim.stats.revokes, before + 1);
         const page = await browser.request(url);
@@ -185,7 +199,7 @@ describe('after the login', () => {
         await browser.request(`${stack.sim.urls.production}/services/oauth2/revoke`, {
             form: { token: refreshTokenOf(html)! },
         });
-        await browser.post(`${url}/revoke`, {});
+        await browser.post(`${url}/revoke`, { confirm: 'yes' });
         const page = await browser.request(url);
         assert.match(
             text(page.body),
@@ -344,7 +358,7 @@ describe('after the login', () => {
         const locations = [
             (await browser.post(`${url}/query`, { soql: 'SELECT Id FROM Account' })).location!,
             (await browser.post(`${url}/refresh`, {})).location!,
-            (await browser.post(`${url}/revoke`, {})).location!,
+            (await browser.post(`${url}/revoke`, { confirm: 'yes' })).location!,
         ];
         for (const location of locations) for (const t of tokens) assert.ok(!location.includes(t));
     });
@@ -483,7 +497,7 @@ describe('is this token still good?', () => {
     it('after Revoke, the status is asked again and says the token is no longer active', async (t) => {
         const stack = await startStack(t);
         const { browser, url } = await loggedIn(stack);
-        await browser.post(`${url}/revoke`, {});
+        await browser.post(`${url}/revoke`, { confirm: 'yes' });
         assert.equal((await statusOf(browser, url)).text, 'Not active: Salesforce no longer accepts this access token');
     });
 
@@ -575,7 +589,7 @@ describe('hand-off and the logins of this browser', () => {
         const stack = await startStack(t);
         const b = new Browser();
         const first = await fullLogin(stack, b, { sf_env: 'Production' }, 'ada@example.com');
-        await b.post(`${first.resultUrl}/revoke`, {});
+        await b.post(`${first.resultUrl}/revoke`, { confirm: 'yes' });
         const index = (await b.request(`${stack.origin}/`)).body;
         assert.match(index, /<ul id="logins" class="logins"><\/ul>/, 'the server lists nothing');
         assert.doesNotMatch(index, /ada@example\.com/);
@@ -607,7 +621,7 @@ describe('Experience Cloud sites', () => {
         const page = text(steps.result!.body);
         assert.match(page, new RegExp(`Experience Cloud site ${stack.sim.urls.mydomain}/partners · 0DB5g000000SimAAA`));
         assert.match(page, /Environment Custom · acme\.my\.site\.com\/partners/);
-        const revoked = await b.post(`${steps.resultUrl}/revoke`, {});
+        const revoked = await b.post(`${steps.resultUrl}/revoke`, { confirm: 'yes' });
         assert.equal(revoked.status, 303);
         assert.match(text((await b.request(steps.resultUrl!)).body), /Tokens revoked/);
     });
@@ -668,7 +682,7 @@ describe('actions on one result, racing', () => {
         });
         const { browser, url } = await loggedIn(stack);
         const refreshing = browser.post(`${url}/refresh`, {});
-        const revoking = browser.post(`${url}/revoke`, {});
+        const revoking = browser.post(`${url}/revoke`, { confirm: 'yes' });
         assert.equal((await refreshing).status, 303);
         assert.equal((await revoking).status, 303);
         const page = await browser.request(url);

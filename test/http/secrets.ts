@@ -55,7 +55,7 @@ describe('secrets never printed', () => {
         await b.post(`${steps.resultUrl}/refresh`, {});
         const afterRefresh = await b.request(steps.resultUrl!);
         sentinels.push(accessTokenOf(afterRefresh.body)!);
-        await b.post(`${steps.resultUrl}/revoke`, {});
+        await b.post(`${steps.resultUrl}/revoke`, { confirm: 'yes' });
         pages.push((await b.request(steps.resultUrl!)).body);
 
         for (const fault of ['bad_signature', 'untrusted_instance', 'reset'] as const) {
