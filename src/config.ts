@@ -215,7 +215,7 @@ export function loadConfig(env: Env): Config {
 }
 
 /** Every variable this app reads (the proxy variables in either case, as curl reads them). */
-export const SETTINGS = [
+const SETTINGS = [
     'CLIENT_ID',
     'CLIENT_SECRET',
     'APP_URL',

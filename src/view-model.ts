@@ -134,7 +134,7 @@ export function resultView(config: Config, result: LoginResult, nowMs = Date.now
  * it in this origin's localStorage: the server never lists a browser's logins by its cookie, which every other
  * localhost port can read or plant.
  */
-export function loginSummary(result: LoginResult) {
+function loginSummary(result: LoginResult) {
     const session = result.session.kind === 'active' ? result.session : undefined;
     return {
         id: result.id,

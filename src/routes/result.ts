@@ -92,11 +92,16 @@ function query({ config, salesforce }: Deps): Action {
     };
 }
 
-function runAction(deps: Deps, action: Action, options: { join?: boolean } = {}): RequestHandler {
+/** `join`: a press while the same action is in flight shares its outcome; `fields`: the form fields it takes. */
+function runAction(
+    deps: Deps,
+    action: Action,
+    options: { join?: boolean; fields?: readonly string[] } = {},
+): RequestHandler {
     return async (req, res) => {
         const result = res.locals.result as LoginResult;
         res.locals.loginHost = result.loginHost;
-        const fields = formFields(req, ['soql', 'confirm']);
+        const fields = formFields(req, options.fields ?? ['soql']);
         const run = () => action(result, fields, pageCall(res));
         const work = deps.store.workOf(result);
         const anchor = (await (options.join ? work.refresh(run) : work.run(run))) ?? '';
@@ -109,7 +114,7 @@ function runAction(deps: Deps, action: Action, options: { join?: boolean } = {})
  * Postman: the first press shows what will stop working, and only the confirmation's own post revokes.
  */
 function confirmedRevoke(deps: Deps): RequestHandler {
-    const revoking = runAction(deps, revoke(deps));
+    const revoking = runAction(deps, revoke(deps), { fields: ['confirm'] });
     return async (req, res, next) => {
         const result = res.locals.result as LoginResult;
         if (formFields(req, ['confirm']).confirm === 'yes') return revoking(req, res, next);

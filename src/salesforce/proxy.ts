@@ -75,7 +75,7 @@ export function proxySettings(env: Readonly<Record<string, string | undefined>>)
 }
 
 /** The proxy as a person may be shown it: its origin, never its user name or password. */
-export function proxyName(proxy: string): string {
+function proxyName(proxy: string): string {
     try {
         return new URL(proxy).origin;
     } catch {

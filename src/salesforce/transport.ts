@@ -28,7 +28,7 @@ export interface SendOptions extends CallContext {
 export type Send = (method: 'GET' | 'POST' | 'HEAD', url: string, options?: SendOptions) => Promise<Reply>;
 
 /** The largest answer read, unpacked: Salesforce's token, identity and query answers are a few kilobytes. */
-export const MAX_ANSWER_BYTES = 256 * 1024;
+const MAX_ANSWER_BYTES = 256 * 1024;
 
 const http = axios.create({
     maxRedirects: 0,

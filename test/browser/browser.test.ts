@@ -103,12 +103,18 @@ async function loginThroughForm(
     startUrl: string,
     env: 'Production' | 'Sandbox' | 'Dev',
     username = 'ada@example.com',
+    options: { confirm?: boolean } = {},
 ): Promise<void> {
     await page.goto(startUrl);
     await page.getByLabel('Environment').selectOption(env);
     await page.getByRole('button', { name: 'Log in with Salesforce' }).click();
     await page.getByLabel('Username').fill(username);
     await page.getByRole('button', { name: 'Log In' }).click();
+    // Without JavaScript there is no tab secret: the app asks the person to confirm on its own page.
+    if (options.confirm) {
+        await page.getByRole('heading', { name: 'Finish this login?' }).waitFor();
+        await page.getByRole('button', { name: 'Finish the login' }).click();
+    }
     await page.waitForURL(/\/result\/[A-Za-z0-9_-]{43}$/);
 }
 
@@ -290,14 +296,7 @@ describe('in a real browser', () => {
             await newPage({ javaScriptEnabled: false });
             await page.goto(`${stack.origin}/`);
             assert.ok(await page.locator('#my_domain').isVisible(), 'the field shows without JavaScript');
-            await page.getByLabel('Environment').selectOption('Dev');
-            await page.getByRole('button', { name: 'Log in with Salesforce' }).click();
-            await page.getByLabel('Username').fill('ada@example.com');
-            await page.getByRole('button', { name: 'Log In' }).click();
-            // No tab secret without JavaScript: the app asks the person to confirm on its own page.
-            await page.getByRole('heading', { name: 'Finish this login?' }).waitFor();
-            await page.getByRole('button', { name: 'Finish the login' }).click();
-            await page.waitForURL(/\/result\/[A-Za-z0-9_-]{43}$/);
+            await loginThroughForm(`${stack.origin}/`, 'Dev', 'ada@example.com', { confirm: true });
             assert.match((await page.locator('#access-token').textContent()) ?? '', /!AR/);
             assert.equal(await page.locator('button.copy:visible').count(), 0);
         },
