@@ -54,10 +54,26 @@ if (pendingStatus) {
 const environment = document.getElementById('sf_env');
 const myDomainField = document.getElementById('my-domain-field');
 const myDomain = document.getElementById('my_domain');
+const flowChoices = document.querySelectorAll('input[name="flow"]');
+const usernameField = document.getElementById('username-field');
+const webServerOptions = document.getElementById('web-server-options');
+const loginButton = document.getElementById('login-button');
 if (environment && myDomainField && myDomain) {
+    // Each flow's own fields: the username for JWT Bearer, the advanced options for the web server flow.
+    const flow = () => document.querySelector('input[name="flow"]:checked')?.value ?? 'web_server';
     const sync = () => {
         myDomainField.hidden = environment.value !== 'Custom';
+        if (usernameField) usernameField.hidden = flow() !== 'jwt_bearer';
+        if (webServerOptions) webServerOptions.hidden = flow() !== 'web_server';
+        if (loginButton) loginButton.textContent = flow() === 'web_server' ? 'Log in with Salesforce' : 'Get a token';
     };
+    for (const choice of flowChoices) {
+        choice.addEventListener('change', () => {
+            // Only the org's My Domain serves Client Credentials.
+            if (flow() === 'client_credentials') environment.value = 'Custom';
+            sync();
+        });
+    }
     environment.addEventListener('change', sync);
     // Typing a My Domain means Custom.
     myDomain.addEventListener('input', () => {

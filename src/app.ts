@@ -11,6 +11,8 @@ import type { Config } from './config.js';
 import { AppError } from './errors.js';
 import { explain } from './fixes.js';
 import { errorTitle, REQUEST } from './messages.js';
+import { transcriptView } from './view-model.js';
+import { fileJwtKey, type JwtKeySource } from './oauth/jwt-key.js';
 import { createPreflight } from './preflight.js';
 import { routes } from './routes/index.js';
 import { hostCheck } from './routes/middleware.js';
@@ -29,6 +31,8 @@ export interface AppOptions {
     salesforce?: SalesforceClient;
     /** Makes each page's deadline for its calls to Salesforce; tests pass one they abort when they choose. */
     deadline?: Deadline;
+    /** The key JWT Bearer logins sign with; JWT_KEY_FILE's when not given (the demo passes one it made). */
+    jwtKey?: JwtKeySource;
 }
 
 const VIEWS = fileURLToPath(new URL('../views', import.meta.url));
@@ -117,12 +121,19 @@ function errorPage(config: Config, log: (line: string) => void): ErrorRequestHan
         const what = incident ? ` incident=${incident} ${err instanceof Error ? err.name : typeof err}` : '';
         log(`error ${error.code} ${error.status}${what}`);
         const loginHost = typeof res.locals.loginHost === 'string' ? res.locals.loginHost : undefined;
+        const audience = typeof res.locals.audience === 'string' ? res.locals.audience : undefined;
         const fix = error.salesforce
-            ? explain(error.salesforce, { callbackUrl: config.callbackUrl, loginHost })
+            ? explain(error.salesforce, { callbackUrl: config.callbackUrl, loginHost, audience })
             : undefined;
         res.status(error.status)
             .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
-            .render('error', { error, title: fix?.headline ?? errorTitle(error.code, error.status), incident, fix });
+            .render('error', {
+                error,
+                title: fix?.headline ?? errorTitle(error.code, error.status),
+                incident,
+                fix,
+                transcript: error.exchanges && transcriptView(error.exchanges),
+            });
     };
 }
 
@@ -155,7 +166,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     app.use('/static', express.static(PUBLIC, { index: false, maxAge: '1h' }));
     app.use(noStore);
     app.use(cookieParser());
-    app.use(routes({ config, store, salesforce, preflight: createPreflight(config, salesforce) }));
+    const jwtKey = options.jwtKey ?? fileJwtKey(config.jwtKeyFile);
+    app.use(routes({ config, store, salesforce, preflight: createPreflight(config, salesforce), jwtKey }));
     app.use((req, _res, next) => next(new AppError('not_found', REQUEST.notFound(safePath(req.path)))));
     app.use(errorPage(config, log));
     return app;

@@ -30,6 +30,8 @@ export interface Config {
     /** How long POST /login waits for Salesforce's verdict on the authorize request; 0 when PREFLIGHT=off. */
     readonly preflightTimeoutMs: number;
     readonly apiVersion?: string;
+    /** JWT_KEY_FILE: the PEM RSA private key a JWT Bearer login signs with (`npm run jwt-key` makes one). */
+    readonly jwtKeyFile?: string;
     readonly scope?: string;
     readonly prompt?: string;
     /**
@@ -209,6 +211,7 @@ export function loadConfig(env: Env): Config {
         proxy,
         preflightTimeoutMs,
         apiVersion,
+        jwtKeyFile: value(env, 'JWT_KEY_FILE'),
         scope,
         prompt,
     });
@@ -228,6 +231,7 @@ const SETTINGS = [
     'SCOPE',
     'PROMPT',
     'API_VERSION',
+    'JWT_KEY_FILE',
     'HTTP_TIMEOUT_MS',
     'PREFLIGHT',
     'PREFLIGHT_TIMEOUT_MS',

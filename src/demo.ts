@@ -1,5 +1,6 @@
 // `npm run demo`: the whole login against the built-in Salesforce simulator. No org and no .env needed.
 import { createApp } from './app.js';
+import { memoryJwtKey, newPrivateKey } from './oauth/jwt-key.js';
 import { bindLoopback } from './serve.js';
 import { simulatedConfig } from './simulated-config.js';
 import { startSimulator } from './simulator/index.js';
@@ -19,11 +20,14 @@ async function bindDemoPort(preferred: number) {
 }
 
 const bound = await bindDemoPort(Number(process.env.APP_PORT ?? 7777));
+// JWT Bearer: a key made in memory for this run; the simulated app has its certificate "uploaded".
+const jwtKey = memoryJwtKey(await newPrivateKey());
 // The simulated app allows openid too, so the demo shows a verified OpenID Connect identity.
 const simulator = await startSimulator({
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
     scopes: ['api', 'refresh_token', 'offline_access', 'openid', 'web'],
+    jwtCertificates: [await (await jwtKey()).certificate()],
 });
 const config = simulatedConfig(simulator, {
     CLIENT_ID,
@@ -31,10 +35,12 @@ const config = simulatedConfig(simulator, {
     APP_URL: 'http://localhost',
     APP_PORT: String(bound.port),
 });
-bound.serve(createApp(config));
+bound.serve(createApp(config, { jwtKey }));
 
 console.log('sf-oauth-auth demo: the Salesforce org is simulated on this machine.');
 console.log(`Open ${config.origin} (http://127.0.0.1:${bound.port} works too) and log in with any username.`);
+console.log('Client Credentials: choose Custom with any My Domain. JWT Bearer: any username.');
+console.log(`The simulated app's policies (Run As user, pre-authorized users): ${simulator.urls.production}/setup`);
 console.log('Stop with Control-C.');
 if (process.argv.includes('--open')) {
     // Loaded only when asked for: start-up stays fast.

@@ -1,6 +1,6 @@
 // The app's whole error vocabulary. Every failure a person can meet becomes one of these codes,
 // and the one error handler turns it into a page with the status from this table.
-import type { SalesforceError } from './types.js';
+import type { Exchange, SalesforceError } from './types.js';
 export const ERROR_STATUS = {
     bad_request: 400,
     unknown_host: 421,
@@ -50,6 +50,8 @@ export class AppError extends Error {
     readonly salesforce?: SalesforceError;
     /** A value the person can use instead (a login host for a look-alike address). */
     readonly suggestion?: string;
+    /** The exchanges with Salesforce that led here (a refused token request), masked, for the error page. */
+    exchanges?: Exchange[];
 
     constructor(
         code: ErrorCode,

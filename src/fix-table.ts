@@ -1,5 +1,6 @@
 // The fix table: each Salesforce error this flow can meet, its usual cause and the exact fix. The rows for
 // invalid_grant are in fix-grant.ts.
+import { FLOW_ROWS } from './fix-flows.js';
 import { GRANT_ROWS } from './fix-grant.js';
 import {
     APP_SETTINGS,
@@ -16,6 +17,7 @@ import {
 export type { Fix, FixContext, Row };
 
 export const FIXES: readonly Row[] = [
+    ...FLOW_ROWS,
     {
         error: 'redirect_uri_mismatch',
         headline: 'Salesforce does not know this callback URL',

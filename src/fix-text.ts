@@ -6,6 +6,8 @@ export interface FixContext {
     callbackUrl: string;
     /** The login host the failed login or call used, when known. */
     loginHost?: string;
+    /** The `aud` a JWT Bearer assertion carried. */
+    audience?: string;
 }
 
 export interface Fix {

@@ -41,6 +41,21 @@ export function sfCliLines(input: HandoffInput): { sfdxUrl?: string; accessToken
     };
 }
 
+/**
+ * `sf org login jwt` (Salesforce CLI): the same key, Consumer Key and user; `--instance-url` is the login URL the
+ * token request went to, and the key's path is JWT_KEY_FILE's (the key itself never leaves this machine).
+ */
+export function sfJwtLine(clientId: string, username: string, keyFile: string, loginUrl: string): string {
+    return [
+        'sf org login jwt',
+        `--client-id ${shellQuote(clientId)}`,
+        `--jwt-key-file ${shellQuote(keyFile)}`,
+        `--username ${shellQuote(username)}`,
+        `--instance-url ${shellQuote(loginUrl)}`,
+        '--alias sf-oauth-auth',
+    ].join(' ');
+}
+
 export function pythonRequests({ tokens, apiVersion, soql }: HandoffInput): string {
     const version = apiVersion ?? '66.0';
     return [

@@ -1,7 +1,8 @@
 // Validation of what a person types into the login form (and the matching .env defaults).
 // Each function returns the clean value or throws an AppError with a message fit for the page.
 import { AppError } from './errors.js';
-import type { Environment } from './types.js';
+import { FLOW } from './messages.js';
+import type { Environment, Flow } from './types.js';
 import { hasSuffix, isIpAddress, LOOKALIKE_SUFFIXES, MY_DOMAIN_SUFFIXES, SITE_SUFFIXES } from './salesforce/hosts.js';
 
 export const ENVIRONMENTS: readonly Environment[] = ['Production', 'Sandbox', 'Dev', 'Custom'];
@@ -145,4 +146,35 @@ export function parseLoginHint(raw: string | undefined): string | undefined {
         throw new AppError('bad_request', 'The login hint must be a username (an email-like value) without spaces.');
     }
     return hint;
+}
+
+/** Whether a parsed Custom address (host, then a path for a site) is an Experience Cloud site. */
+export function isSiteAddress(address: string): boolean {
+    return isSiteHost(address.split('/')[0]!);
+}
+
+export const FLOWS: readonly Flow[] = ['web_server', 'client_credentials', 'jwt_bearer'];
+
+/**
+ * The flow picked on the first page. The username-password flow is refused with the reason: Salesforce blocks it
+ * by default since Summer '23 and retires it on 2027-02-20 (help, "Username-Password Flow Retirement"), and this
+ * app never asks for a password.
+ */
+export function parseFlow(raw: string | undefined): Flow {
+    const value = (raw ?? '').trim();
+    if (value === '') return 'web_server';
+    const found = FLOWS.find((f) => f === value);
+    if (found) return found;
+    if (/^(?:password|username[_-]?password)$/i.test(value)) throw new AppError('bad_request', FLOW.passwordBlocked);
+    throw new AppError('bad_request', FLOW.unknown(value.slice(0, 40)));
+}
+
+/** A Salesforce username: shaped like an email address, at most 80 characters (help, "Usernames"). */
+export function parseUsername(raw: string | undefined): string {
+    const username = (raw ?? '').trim();
+    if (username === '') throw new AppError('bad_request', FLOW.noUsername);
+    if (username.length > 80 || !/^[^\s@]+@[^\s@]+$/.test(username)) {
+        throw new AppError('bad_request', FLOW.badUsername);
+    }
+    return username;
 }

@@ -16,6 +16,51 @@ export const ENVIRONMENT_LABELS: Record<Environment, (host: string | undefined) 
         host ? `Custom: My Domain (simulated at ${host})` : 'Custom: My Domain or Experience Cloud site',
 };
 
+/** The first page's flow choices, each with the sentence that says when to use it. */
+export const FLOW_CHOICES = {
+    web_server: {
+        label: 'Web Server (a person logs in)',
+        help: 'You log in at Salesforce in this browser; the app redeems the code with PKCE. Needs the Callback URL below.',
+    },
+    client_credentials: {
+        label: 'Client Credentials (an integration, no person)',
+        help: "The app's Consumer Key and Secret get a token for the app's Run As user. Only the org's My Domain serves it: choose Custom.",
+    },
+    jwt_bearer: {
+        label: 'JWT Bearer (CI, sf org login jwt)',
+        help: 'A JWT signed with the key in JWT_KEY_FILE gets a token for the user named below, who must be pre-authorized on the app. No browser, no secret.',
+    },
+} as const;
+
+/** What the login form says about the flow it was given. */
+export const FLOW = {
+    unknown: (value: string) => `Unknown flow "${value}": choose web_server, client_credentials or jwt_bearer.`,
+    passwordBlocked:
+        "The username-password flow is not offered: Salesforce blocks it by default since Summer '23, External Client Apps do not support it, and it retires on 2027-02-20. Use Client Credentials for an integration user (the replacement Salesforce names) or JWT Bearer for CI.",
+    myDomainOnly: (host: string) =>
+        `Client Credentials is served only by the org's My Domain: Salesforce doesn't support it at ${host}. Choose Custom and enter the My Domain (acme.my.salesforce.com, or acme--dev.sandbox.my.salesforce.com for a sandbox).`,
+    notOnSite:
+        "Client Credentials is served by the org's My Domain, not by an Experience Cloud site: enter the org's My Domain (acme.my.salesforce.com).",
+    needsSecret:
+        'Client Credentials authenticates the app with its Consumer Secret: set CLIENT_SECRET in .env (Consumer Key and Secret on the app) and restart.',
+    noUsername: 'Enter the username of the Salesforce user to log in as (for example integration@acme.com).',
+    badUsername:
+        'The username must look like an email address (name@example.com), without spaces, at most 80 characters.',
+} as const;
+
+/** What a JWT Bearer login says about its key. */
+export const JWT = {
+    noKeyFile:
+        'JWT Bearer signs with a private key, and none is configured: run npm run jwt-key, add the JWT_KEY_FILE line it prints to .env, upload the certificate to the app, and restart.',
+    unreadable: (path: string) =>
+        `JWT_KEY_FILE (${path}) could not be read: check the path, or run npm run jwt-key to make a key.`,
+    notAKey:
+        'JWT_KEY_FILE holds no unencrypted PEM private key. Decrypt a key made with a passphrase first (openssl rsa -in server.pass.key -out server.key).',
+    notRsa: (type: string) => `JWT_KEY_FILE holds an ${type} key; Salesforce verifies RS256 only, with an RSA key.`,
+    tooShort: (bits: number) =>
+        `JWT_KEY_FILE holds a ${bits}-bit RSA key; Salesforce needs at least 2048 bits. Run npm run jwt-key for a new one.`,
+} as const;
+
 /** What the first page, the host check and the form checks say. */
 export const REQUEST = {
     unknownHost: 'This app answers only on localhost and 127.0.0.1.',
@@ -78,6 +123,21 @@ export const RESULT = {
     revokeRefused: (error: string, description: string | undefined) =>
         `Salesforce answered ${error}${description ? ` (${description})` : ''}: the token was probably already revoked or expired. The tokens were forgotten here.`,
     identityFailed: 'the identity call failed.',
+    flowNames: {
+        web_server: 'Web Server flow',
+        client_credentials: 'Client Credentials flow',
+        jwt_bearer: 'JWT Bearer flow',
+    },
+    whyNoRefreshToken: {
+        web_server:
+            "No refresh token was issued: add the refresh_token (or offline_access) scope to the app's Selected OAuth Scopes, and to the Scopes field if you set it, then log in again.",
+        client_credentials:
+            'Client Credentials never issues a refresh token (nor an id_token): when this access token expires, get a new one from the first page.',
+        jwt_bearer:
+            'JWT Bearer never issues a refresh token: when this access token expires, sign a new assertion (get a token again from the first page), as sf org login jwt does.',
+    },
+    runAs: (username: string) => `The app's Run As user: every call with this token acts as ${username}.`,
+    noKeyFilePath: '<path to the key in JWT_KEY_FILE>',
     introspectionFailed: 'the introspection call failed',
     idTokenVerified: 'Verified: signature, issuer, audience, expiry and nonce all check out',
     idTokenFailed: (reason: string) => `Not verified, so not shown as your identity: ${reason.replace(/\.$/, '')}.`,

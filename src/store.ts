@@ -87,7 +87,7 @@ export class Store {
     }
 
     /** Whether a login finishing now could keep its result without evicting one younger than protectedResultMs. */
-    private roomForResult(): boolean {
+    hasRoomForResult(): boolean {
         if (this.results.size < this.limits.maxResults) return true;
         this.results.purgeStale();
         const oldest = this.results.rkeys().next().value;
@@ -100,7 +100,7 @@ export class Store {
      * result would push out (the caller answers "busy" before the person goes to Salesforce).
      */
     addPending(browser: string, login: Omit<PendingLogin, 'createdAt'>): boolean {
-        if (!this.roomForResult()) return false;
+        if (!this.hasRoomForResult()) return false;
         const now = this.now();
         const live = (this.pending.get(browser) ?? []).filter((p) => now - p.createdAt < this.limits.pendingTtlMs);
         const kept = live.slice(-(this.limits.maxPendingPerBrowser - 1));

@@ -4,13 +4,23 @@
 /** The environments of the first page; Dev is a Developer Edition org, which logs in at the production host. */
 export type Environment = 'Production' | 'Sandbox' | 'Dev' | 'Custom';
 
+/**
+ * The OAuth flows the first page offers: the web server flow (a person logs in at Salesforce), and the two an
+ * integration uses without a browser (Salesforce help, "OAuth 2.0 Client Credentials Flow for Server-to-Server
+ * Integration" and "OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration").
+ */
+export type Flow = 'web_server' | 'client_credentials' | 'jwt_bearer';
+
+/** The grant a token request used, which tells apart errors that share their words. */
+export type Grant = 'authorization_code' | 'refresh_token' | 'client_credentials' | 'jwt_bearer';
+
 /** What Salesforce said, as `error` and `error_description`. */
 export interface SalesforceError {
     error: string;
     description?: string;
     httpStatus?: number;
     /** The grant the token endpoint refused, when it was the token endpoint: the same words mean more than one thing. */
-    grant?: 'authorization_code' | 'refresh_token';
+    grant?: Grant;
 }
 
 /** One HTTP answer from Salesforce, as the transport hands it to the pure parsers. */
@@ -30,6 +40,33 @@ export interface CallContext {
     signal?: AbortSignal;
     /** Marks a call as started; returns the function that marks it over. */
     waiting?: () => () => void;
+    /** Keeps the exchange, masked, in the transcript of the result the call is made for. */
+    record?: (exchange: Exchange) => void;
+}
+
+/** One HTTP exchange with Salesforce as a result's transcript keeps it: every secret already masked. */
+export interface Exchange {
+    readonly method: string;
+    readonly url: string;
+    /** When it was sent (milliseconds since the epoch) and how long the answer took. */
+    readonly startedAt: number;
+    readonly ms: number;
+    /** The request's form fields, in the order sent. */
+    readonly form: ReadonlyArray<readonly [string, string]>;
+    /** The bearer token the request carried, masked. */
+    readonly bearer?: string;
+    readonly status?: number;
+    readonly answer?: string;
+    /** Why no answer came (a timeout, a refused connection). */
+    readonly failure?: string;
+    /** The same request as a curl line, with a shell variable where each secret goes. */
+    readonly curl: string;
+}
+
+/** The JWT a JWT Bearer login sent, decoded: the header and claims, never the signature. */
+export interface AssertionShown {
+    readonly header: Record<string, unknown>;
+    readonly claims: Record<string, unknown>;
 }
 
 export interface TokenSet {
@@ -131,6 +168,7 @@ export interface RevokedSession {
 
 export interface LoginResult {
     readonly id: string;
+    readonly flow: Flow;
     readonly browser: string;
     readonly environment: Environment;
     readonly loginHost: string;
@@ -140,6 +178,10 @@ export interface LoginResult {
     identity?: Identity;
     identityError?: string;
     session: ActiveSession | RevokedSession;
+    /** JWT Bearer: the assertion that was sent. */
+    readonly assertion?: AssertionShown;
+    /** Every exchange with Salesforce for this result, in order (masked). */
+    readonly transcript: { add(exchange: Exchange): void; list(): { exchanges: Exchange[]; dropped: number } };
     /** A one-line outcome of the last action (refresh, revoke), shown once; `fresh` highlights a new token. */
     notice?: { kind: 'ok' | 'error'; text: string; fresh?: boolean };
 }

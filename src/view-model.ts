@@ -1,6 +1,6 @@
 // Turns a stored login result into what the result page shows. Values stay raw here; EJS escapes them.
 import type { Config } from './config.js';
-import { ENVIRONMENTS, PROMPTS } from './input.js';
+import { ENVIRONMENTS, FLOWS, PROMPTS } from './input.js';
 import {
     curlLine,
     envLines,
@@ -9,10 +9,11 @@ import {
     pythonSimpleSalesforce,
     sfCliLines,
     sfdxAuthUrl,
+    sfJwtLine,
 } from './handoff.js';
-import { ENVIRONMENT_LABELS, RESULT } from './messages.js';
+import { ENVIRONMENT_LABELS, FLOW_CHOICES, RESULT } from './messages.js';
 import { orgKind } from './salesforce/hosts.js';
-import type { ActiveSession, CheckedStatus, Environment, IdTokenVerdict, LoginResult } from './types.js';
+import type { ActiveSession, CheckedStatus, Environment, Exchange, IdTokenVerdict, LoginResult } from './types.js';
 
 export const DEFAULT_SOQL = 'SELECT Id, Name FROM Account LIMIT 5';
 
@@ -47,6 +48,48 @@ export function idTokenView(verdict: IdTokenVerdict | undefined, nowMs: number) 
         { name: 'exp', value: exp ? formatExpiry(exp, nowMs) : undefined },
     ];
     return { status: RESULT.idTokenVerified, claims: rows.filter((r) => r.value !== undefined) };
+}
+
+/** What each exchange is, named from its endpoint (and for a token request, its grant). */
+export function exchangeTitle(exchange: Exchange): string {
+    const path = new URL(exchange.url).pathname;
+    const grant = exchange.form.find(([name]) => name === 'grant_type')?.[1];
+    if (path.endsWith('/services/oauth2/token')) return `Token request (${grant ?? 'no grant_type'})`;
+    if (path.endsWith('/services/oauth2/introspect')) return 'Token introspection';
+    if (path.endsWith('/services/oauth2/revoke')) return 'Revoke';
+    if (/\/id\/00D/.test(path)) return 'Identity';
+    if (path.endsWith('/query')) return 'Query';
+    if (path.endsWith('/services/data/')) return 'API versions';
+    return path;
+}
+
+/** The exchanges as the transcript partial shows them: request, answer and curl line, each secret masked. */
+export function transcriptView(exchanges: readonly Exchange[], dropped = 0) {
+    return {
+        dropped,
+        exchanges: exchanges.map((e, i) => ({
+            n: i + 1,
+            title: exchangeTitle(e),
+            method: e.method,
+            url: e.url,
+            outcome: e.status !== undefined ? `HTTP ${e.status}` : 'no answer',
+            ms: `${Math.round(e.ms)} ms`,
+            request: [
+                ...(e.bearer ? [`Authorization: Bearer ${e.bearer}`] : []),
+                ...e.form.map(([name, value]) => `${name}=${value}`),
+            ].join('\n'),
+            answer: e.answer ?? e.failure ?? '',
+            curl: e.curl,
+        })),
+    };
+}
+
+/** `sf org login jwt` for a JWT Bearer result: the same key, app, user and login URL. */
+function jwtLine(config: Config, result: LoginResult): string | undefined {
+    const username = result.assertion?.claims.sub;
+    if (result.flow !== 'jwt_bearer' || typeof username !== 'string') return undefined;
+    const loginUrl = result.baseUrl.replace(/\/+$/, '');
+    return sfJwtLine(config.clientId, username, config.jwtKeyFile ?? RESULT.noKeyFilePath, loginUrl);
 }
 
 function activeView(config: Config, session: ActiveSession, nowMs: number) {
@@ -114,7 +157,21 @@ export function statusView(config: Config, status: CheckedStatus | undefined, no
 
 export function resultView(config: Config, result: LoginResult, nowMs = Date.now()) {
     const session = result.session.kind === 'active' ? result.session : undefined;
+    const { exchanges, dropped } = result.transcript.list();
     return {
+        flow: result.flow,
+        flowName: RESULT.flowNames[result.flow],
+        whyNoRefreshToken: RESULT.whyNoRefreshToken[result.flow],
+        runAs:
+            result.flow === 'client_credentials' && result.identity?.username
+                ? RESULT.runAs(result.identity.username)
+                : undefined,
+        assertion: result.assertion && {
+            header: JSON.stringify(result.assertion.header, null, 2),
+            claims: JSON.stringify(result.assertion.claims, null, 2),
+        },
+        jwtLine: session && jwtLine(config, result),
+        transcript: transcriptView(exchanges, dropped),
         status: statusView(config, result.session.status, nowMs),
         who: result.identity?.username ?? result.loginHost,
         id: result.id,
@@ -155,6 +212,8 @@ export function resultTitle(result: LoginResult): string {
 }
 
 export interface LoginFormValues {
+    flow: string;
+    username: string;
     sf_env: string;
     my_domain: string;
     scope: string;
@@ -164,6 +223,8 @@ export interface LoginFormValues {
 
 /** A My Domain the app refused, with the host it suggests instead when it can. */
 export interface FieldError {
+    /** The field the reason is shown next to. */
+    field: 'my_domain' | 'username' | 'flow';
     message: string;
     suggestion?: string;
 }
@@ -182,20 +243,35 @@ export function indexView(config: Config, options: { form?: Partial<LoginFormVal
         Dev: host(config.productionUrl),
         Custom: config.simulation && host(config.simulation.myDomainUrl),
     };
+    const flow =
+        options.form?.flow && (FLOWS as readonly string[]).includes(options.form.flow)
+            ? options.form.flow
+            : 'web_server';
+    const error = options.error;
     return {
+        flows: FLOWS.map((value) => ({ value, ...FLOW_CHOICES[value], checked: value === flow })),
         environments: ENVIRONMENTS.map((value) => ({ value, label: ENVIRONMENT_LABELS[value](hosts[value]) })),
         prompts: [...PROMPTS, 'login consent'],
         sandboxHost: host(config.sandboxUrl),
         form: {
+            flow,
+            username: options.form?.username ?? '',
             sf_env: options.form?.sf_env ?? 'Production',
             my_domain: options.form?.my_domain ?? '',
             scope: options.form?.scope ?? config.scope ?? '',
             prompt: options.form?.prompt ?? config.prompt ?? '',
             login_hint: options.form?.login_hint ?? '',
         },
-        error: options.error,
+        /** The refusal, by the field it is shown next to. */
+        errors: {
+            my_domain: error?.field === 'my_domain' ? error : undefined,
+            username: error?.field === 'username' ? error : undefined,
+            flow: error?.field === 'flow' ? error : undefined,
+        },
         simulated: config.simulation !== undefined,
         consumerKey: keyHint(config.clientId),
+        /** Whether a JWT Bearer key is there to sign with (JWT_KEY_FILE, or the demo's own). */
+        jwtKey: config.jwtKeyFile !== undefined || config.simulation !== undefined,
         publicClient: config.clientSecret === undefined,
         callbackUrl: config.callbackUrl,
     };

@@ -10,6 +10,7 @@ import { startLearning } from './identity.js';
 import { pageCall, type Deps } from './deps.js';
 import { browserId, cookieValue, formFields, RANDOM_ID, redirect } from './middleware.js';
 import { startStatusCheck } from './status.js';
+import { Transcript } from '../transcript.js';
 import { formatLocalTime } from '../view-model.js';
 import type { AwaitingTab, LoginResult, PendingLogin } from '../types.js';
 
@@ -18,15 +19,24 @@ import type { AwaitingTab, LoginResult, PendingLogin } from '../types.js';
  * asked in the same moment, and the result page waits for it, so the browser's redirect overlaps that call.
  */
 async function redeem(deps: Deps, res: Response, { login, browser, code }: AwaitingTab): Promise<void> {
-    const call = pageCall(res);
-    const exchanged = await deps.salesforce.exchangeCode(login.baseUrl, code, login.verifier, call);
+    const transcript = new Transcript();
+    const call = { ...pageCall(res), record: transcript.add };
+    let exchanged;
+    try {
+        exchanged = await deps.salesforce.exchangeCode(login.baseUrl, code, login.verifier, call);
+    } catch (err) {
+        if (err instanceof AppError) err.exchanges = transcript.list().exchanges;
+        throw err;
+    }
     const result: LoginResult = {
         id: randomToken(),
+        flow: 'web_server',
         browser,
         environment: login.environment,
         loginHost: login.loginHost,
         baseUrl: login.baseUrl,
         createdAt: deps.store.time(),
+        transcript,
         session: {
             kind: 'active',
             tokens: exchanged.tokens,

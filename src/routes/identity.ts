@@ -9,10 +9,13 @@ import type { Timing } from '../timing.js';
 import type { CallContext, Exchanged, IdTokenVerdict, LoginResult, PendingLogin, TokenSet } from '../types.js';
 import type { Deps } from './deps.js';
 
+/** What an id_token is checked against: where the login went and the nonce it sent (web server flow only). */
+type OpenIdLogin = Pick<PendingLogin, 'baseUrl' | 'nonce'>;
+
 /** OpenID Connect: the id_token checked against the login host's keys, this login's nonce and the Consumer Key. */
 async function checkIdToken(
     { config, salesforce }: Deps,
-    login: PendingLogin,
+    login: OpenIdLogin,
     idToken: string,
 ): Promise<IdTokenVerdict> {
     try {
@@ -55,7 +58,7 @@ export function startLearning(
     work: ResultWork,
     result: LoginResult,
     { idToken, tokens }: Exchanged,
-    login: PendingLogin,
+    login: OpenIdLogin | undefined,
     call: CallContext,
 ): void {
     const learned = Promise.all([
@@ -63,8 +66,8 @@ export function startLearning(
             (identity) => void (result.identity = identity),
             (reason: unknown) => void (result.identityError = whyIdentityFailed(reason)),
         ),
-        idToken === undefined ? undefined : checkIdToken(deps, login, idToken),
-        newestApiVersion(deps, login.baseUrl, tokens),
+        idToken === undefined || login === undefined ? undefined : checkIdToken(deps, login, idToken),
+        newestApiVersion(deps, result.baseUrl, tokens),
     ]).then(([, identityToken, apiVersion]) => {
         // Kept on the session these tokens belong to, whichever copy of it the result holds by now.
         const session = result.session;

@@ -3,6 +3,7 @@ import express, { type Router } from 'express';
 import { REQUEST } from '../messages.js';
 import { callback, tabClaim } from './callback.js';
 import type { Deps } from './deps.js';
+import { certificateDownload } from './jwt.js';
 import { explainPasted, home, login } from './login.js';
 import { loginForm, methodNotAllowed, pasteForm, sameOriginOnly } from './middleware.js';
 import { resultRoutes } from './result.js';
@@ -16,6 +17,7 @@ export function routes(deps: Deps): Router {
     router.post('/login', sameOrigin, loginForm, login(deps));
     router.all('/login', methodNotAllowed(REQUEST.loginMethod));
     router.post('/explain', sameOrigin, pasteForm, explainPasted());
+    router.get('/jwt/certificate.crt', certificateDownload(deps));
     router.get('/callback', callback(deps));
     router.all('/callback', methodNotAllowed(REQUEST.callbackMethod));
     router.post('/callback/tab', sameOrigin, loginForm, tabClaim(deps));

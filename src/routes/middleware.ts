@@ -46,6 +46,17 @@ export function cookieName(config: Config): string {
     return `sf_oauth_auth_${config.port}`;
 }
 
+/** Names the browser for its logins and results: the cookie that says whose results are whose. */
+export function setBrowserCookie({ config, store }: { config: Config; store: Store }, res: Response, browser: string) {
+    res.cookie(cookieName(config), browser, {
+        httpOnly: true,
+        // Lax: the callback arrives as a cross-site top-level GET from Salesforce.
+        sameSite: 'lax',
+        path: '/',
+        maxAge: store.limits.resultTtlMs,
+    });
+}
+
 /**
  * The value of this app's cookie. Another localhost port can write this cookie (cookies ignore ports,
  * RFC 6265 §8.5), so a repeated cookie (a planted copy with a narrower Path beside the real one) is refused.

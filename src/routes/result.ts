@@ -7,7 +7,7 @@ import { postmanEnvironment } from '../handoff.js';
 import { known } from './identity.js';
 import { checkToken, startStatusCheck } from './status.js';
 import { formatIssuedAt, resultView, statusView } from '../view-model.js';
-import { pageCall, timingOf, type Deps } from './deps.js';
+import { resultCall, timingOf, type Deps } from './deps.js';
 import { actionForm, browserId, formFields, methodNotAllowed, RANDOM_ID, redirect } from './middleware.js';
 import type { ActiveSession, CallContext, LoginResult } from '../types.js';
 
@@ -102,7 +102,7 @@ function runAction(
         const result = res.locals.result as LoginResult;
         res.locals.loginHost = result.loginHost;
         const fields = formFields(req, options.fields ?? ['soql']);
-        const run = () => action(result, fields, pageCall(res));
+        const run = () => action(result, fields, resultCall(res, result));
         const work = deps.store.workOf(result);
         const anchor = (await (options.join ? work.refresh(run) : work.run(run))) ?? '';
         redirect(res, 303, `/result/${result.id}${anchor}`);

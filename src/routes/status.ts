@@ -26,7 +26,8 @@ export async function checkToken(
  */
 export function startStatusCheck(deps: Deps, result: LoginResult, accessToken: string): void {
     const session = result.session;
-    const check = checkToken(deps, result.baseUrl, accessToken).then((status) => {
+    const record = { record: result.transcript.add };
+    const check = checkToken(deps, result.baseUrl, accessToken, record).then((status) => {
         // Only if the session it was asked for is still the result's session.
         if (result.session === session) result.session = { ...session, status } as typeof session;
         return status;

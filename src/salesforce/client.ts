@@ -29,6 +29,10 @@ import { createWarmer, WARM_DEFAULTS } from './warm.js';
 export interface SalesforceClient {
     exchangeCode(baseUrl: string, code: string, verifier: string, call?: CallContext): Promise<Exchanged>;
     refresh(baseUrl: string, tokens: TokenSet, call?: CallContext): Promise<Exchanged>;
+    /** The Client Credentials grant at the org's My Domain, as the app's Run As user. */
+    clientCredentials(baseUrl: string, call?: CallContext): Promise<Exchanged>;
+    /** The JWT Bearer grant with a signed assertion (RFC 7523 §2.1). */
+    jwtBearer(baseUrl: string, assertion: string, call?: CallContext): Promise<Exchanged>;
     revoke(baseUrl: string, token: string, call?: CallContext): Promise<SalesforceError | undefined>;
     identity(tokens: TokenSet, call?: CallContext): Promise<Identity>;
     /**
@@ -71,7 +75,10 @@ function cachedLookups<T>(ttlMs: number, load: (key: string) => Promise<T>): (ke
 function oauthCalls(
     config: Config,
     send: Send,
-): Pick<SalesforceClient, 'exchangeCode' | 'refresh' | 'revoke' | 'introspect' | 'preflight'> {
+): Pick<
+    SalesforceClient,
+    'exchangeCode' | 'refresh' | 'clientCredentials' | 'jwtBearer' | 'revoke' | 'introspect' | 'preflight'
+> {
     const tokenUrl = (baseUrl: string) => endpointUrl(baseUrl, config.tokenPath).href;
     const clientAuth = { client_id: config.clientId, client_secret: config.clientSecret };
     return {
@@ -92,6 +99,25 @@ function oauthCalls(
             const form = { grant_type: 'refresh_token', refresh_token: tokens.refreshToken, ...clientAuth };
             const reply = await send('POST', tokenUrl(baseUrl), { form, ...call });
             return parseTokenResponse(reply, { baseUrl, clientSecret: config.clientSecret, previous: tokens });
+        },
+
+        async clientCredentials(baseUrl, call) {
+            // Salesforce help, "OAuth 2.0 Client Credentials Flow": the key and secret in the body (HTTP Basic
+            // works too); no scope, since the token gets the app's scopes.
+            const form = { grant_type: 'client_credentials', ...clientAuth };
+            const reply = await send('POST', tokenUrl(baseUrl), { form, ...call });
+            return parseTokenResponse(reply, {
+                baseUrl,
+                clientSecret: config.clientSecret,
+                grant: 'client_credentials',
+            });
+        },
+
+        async jwtBearer(baseUrl, assertion, call) {
+            // RFC 7523 §2.1: the assertion alone authenticates; no client_id or secret is sent.
+            const form = { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion };
+            const reply = await send('POST', tokenUrl(baseUrl), { form, ...call });
+            return parseTokenResponse(reply, { baseUrl, grant: 'jwt_bearer' });
         },
 
         async revoke(baseUrl, token, call) {

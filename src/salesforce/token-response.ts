@@ -1,18 +1,40 @@
-// The token endpoint's answer (code exchange and refresh), checked as a pure function of the reply:
-// RFC 6749 §5.1 and §5.2, and Salesforce's additions (instance_url, id, issued_at, signature).
+// The token endpoint's answer (every grant: code exchange, refresh, client credentials, JWT bearer), checked as a
+// pure function of the reply: RFC 6749 §5.1 and §5.2, and Salesforce's additions (instance_url, id, issued_at,
+// signature).
 import { constantTimeEqual, tokenSignature } from '../crypto.js';
 import { AppError } from '../errors.js';
 import { SALESFORCE } from '../messages.js';
 import { isTrustedUrl } from './hosts.js';
 import { cleanErrorCode, cleanErrorText, jsonObject, type Json } from './reply.js';
-import type { Exchanged, Reply, TokenSet } from '../types.js';
+import type { Exchanged, Grant, Reply, TokenSet } from '../types.js';
 
 export interface TokenContext {
     /** The login host the request went to; an instance or identity URL on it is trusted (the simulator). */
     baseUrl: string;
     clientSecret?: string;
-    /** The tokens being refreshed; absent for a code exchange. */
+    /** The tokens being refreshed; absent for the other grants. */
     previous?: TokenSet;
+    /** The grant asked for; without one, a refresh when `previous` is given and a code exchange otherwise. */
+    grant?: Grant;
+}
+
+/** How the pages name each grant's token request. */
+const GRANT_NAMES: Record<Grant, string> = {
+    authorization_code: 'code exchange',
+    refresh_token: 'refresh',
+    client_credentials: 'Client Credentials token request',
+    jwt_bearer: 'JWT Bearer token request',
+};
+
+/**
+ * Grants whose answers Salesforce always signs (help, "OAuth 2.0 Web Server Flow": `signature` in every answer
+ * to an app with a secret). Client Credentials answers carry one in Salesforce's sample; JWT Bearer answers carry
+ * none. For those two a signature is checked when it comes, and its absence is not held against the answer.
+ */
+const ALWAYS_SIGNED: readonly Grant[] = ['authorization_code', 'refresh_token'];
+
+function grantOf(context: TokenContext): Grant {
+    return context.grant ?? (context.previous ? 'refresh_token' : 'authorization_code');
 }
 
 /** RFC 6750 §2.1 b64token characters, and what Salesforce's tokens use (`!`): printable ASCII, no space. */
@@ -26,14 +48,14 @@ function optionalString(body: Json, field: string): string | undefined {
 }
 
 /** Any status other than 200 is an error: Salesforce's OAuth error when it sent one, else a bad response. */
-function refusal(reply: Reply, body: Json | undefined, what: string, refresh: boolean): AppError {
+function refusal(reply: Reply, body: Json | undefined, what: string, grant: Grant): AppError {
     if (body && typeof body.error === 'string') {
         return new AppError('salesforce_error', SALESFORCE.refused(what), {
             salesforce: {
                 error: cleanErrorCode(body.error),
                 description: cleanErrorText(body.error_description),
                 httpStatus: reply.status,
-                grant: refresh ? 'refresh_token' : 'authorization_code',
+                grant,
             },
         });
     }
@@ -48,6 +70,7 @@ function checkSignature(body: Json, id: string, context: TokenContext, what: str
     const issuedAt = optionalString(body, 'issued_at');
     const signature = optionalString(body, 'signature');
     if (!context.clientSecret) return false;
+    if (signature === undefined && !ALWAYS_SIGNED.includes(grantOf(context))) return false;
     if (signature === undefined) throw new AppError('signature_invalid', SALESFORCE.noSignature(what));
     if (issuedAt === undefined || !constantTimeEqual(tokenSignature(context.clientSecret, id, issuedAt), signature)) {
         throw new AppError('signature_invalid', SALESFORCE.badSignature(what));
@@ -65,13 +88,14 @@ function community(body: Json, baseUrl: string): Pick<TokenSet, 'communityUrl' |
 
 export function parseTokenResponse(reply: Reply, context: TokenContext): Exchanged {
     const { previous, baseUrl } = context;
-    const what = previous ? 'refresh' : 'code exchange';
+    const grant = grantOf(context);
+    const what = GRANT_NAMES[grant];
     if (reply.status >= 300 && reply.status < 400) {
         throw new AppError('bad_response', SALESFORCE.redirect(what, reply.status));
     }
     if (reply.body.trim() === '') throw new AppError('bad_response', SALESFORCE.empty(what, reply.status));
     const body = jsonObject(reply);
-    if (reply.status !== 200) throw refusal(reply, body, what, previous !== undefined);
+    if (reply.status !== 200) throw refusal(reply, body, what, grant);
     if (!body) throw new AppError('bad_response', SALESFORCE.notJson(what));
 
     const accessToken = body.access_token;

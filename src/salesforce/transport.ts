@@ -11,6 +11,7 @@ import axios, { type AxiosResponse } from 'axios';
 import { AppError } from '../errors.js';
 import { SALESFORCE } from '../messages.js';
 import type { CallContext, Reply } from '../types.js';
+import { recordExchange, type RecordedOutcome } from '../transcript.js';
 import { createAgents, tunnelRefusal, type ProxySettings } from './proxy.js';
 
 export interface SendOptions extends CallContext {
@@ -124,6 +125,15 @@ export function createTransport(timeoutMs: number, proxy: ProxySettings = {}): S
         if (data !== undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded';
         const { httpAgent, httpsAgent } = await agentsFor(target);
         const finished = options.waiting?.();
+        const startedAt = Date.now();
+        const started = performance.now();
+        const record = (outcome: RecordedOutcome) =>
+            options.record?.(
+                recordExchange({ method, url, form: options.form, bearer: options.bearer }, outcome, {
+                    startedAt,
+                    ms: performance.now() - started,
+                }),
+            );
         try {
             const response = await http.request({ method, url, headers, data, httpAgent, httpsAgent, signal });
             const refused = tunnelRefusal(response.request);
@@ -131,10 +141,13 @@ export function createTransport(timeoutMs: number, proxy: ProxySettings = {}): S
                 throw new AppError('unreachable', SALESFORCE.proxyRefused(refused.proxy, target.host, refused.status));
             const socket = (response.request as { socket?: Socket } | undefined)?.socket;
             if (socket) options.onSocket?.(socket);
-            return replyOf(response);
+            const reply = replyOf(response);
+            record({ status: reply.status, body: reply.body });
+            return reply;
         } catch (err) {
-            if (err instanceof AppError) throw err;
-            throw failureOf(err, target.host, timeoutMs, signal.aborted);
+            const failure = err instanceof AppError ? err : failureOf(err, target.host, timeoutMs, signal.aborted);
+            record({ failure: failure.message });
+            throw failure;
         } finally {
             finished?.();
         }

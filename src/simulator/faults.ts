@@ -87,6 +87,8 @@ export interface Faults {
     versionsDelayMs: number;
     /** Appended to each new access token, to prove pages treat tokens as text. */
     accessTokenExtra: string;
+    /** How far Salesforce's clock is ahead of the client's: a JWT's exp is checked against it. */
+    clockAheadMs: number;
 }
 
 export const NO_FAULTS: Faults = {
@@ -101,6 +103,7 @@ export const NO_FAULTS: Faults = {
     idTokenFault: undefined,
     tokenDelayMs: 0,
     versionsDelayMs: 0,
+    clockAheadMs: 0,
     accessTokenExtra: '',
 };
 

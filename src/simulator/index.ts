@@ -13,6 +13,7 @@ import { homePage } from './pages.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { Org, type SimulatorSettings, type SimulatorStats } from './org.js';
 import { restRoutes } from './rest-routes.js';
+import { setupRoutes } from './setup-page.js';
 
 export type { Realm } from './fixtures.js';
 export { API_VERSIONS } from './fixtures.js';
@@ -55,6 +56,7 @@ function realmApp(org: Org, realm: Realm) {
     });
     app.set('query parser', 'simple');
     app.get('/', (_req, res) => res.send(homePage(realm)));
+    app.use(setupRoutes(org));
     app.use(oauthRoutes(org, realm));
     // Experience Cloud sites serve the same endpoints under the site's path.
     app.use('/:site', oauthRoutes(org, realm));
@@ -133,6 +135,11 @@ export async function startSimulator(
         appInstalled: true,
         introspectionRequiresSecret: true,
         acceptAnyClient: false,
+        clientCredentialsEnabled: true,
+        runAsUser: 'integration.user@test.not',
+        jwtCertificates: [],
+        jwtPermittedUsers: 'admin_approved',
+        jwtApprovedUsers: 'all',
         ...NO_FAULTS,
         ...options,
     });

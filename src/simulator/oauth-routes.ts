@@ -5,6 +5,7 @@ import { isVerifierShape, randomText, s256Challenge, sameSecret } from './crypto
 import { DEMO_OUTCOMES, serveTokenFault } from './faults.js';
 import { DEFAULT_USERNAME, INSTANCE_OF, type Realm } from './fixtures.js';
 import { field, oauthError, plainError, redirectWith, tokenAnswer, type Form } from './http.js';
+import { clientCredentialsGrant, JWT_BEARER_GRANT, jwtBearerGrant } from './server-grants.js';
 import { introspect, revoke } from './token-admin.js';
 import { prepareSigningKey } from './jwt.js';
 import type { Org } from './org.js';
@@ -12,7 +13,7 @@ import { loginPage, remoteAccessErrorPage, SESSION_EXPIRED_PAGE } from './pages.
 
 type Query = Record<string, string | undefined>;
 
-const SECRET_FIELDS = ['client_secret', 'code_verifier', 'code', 'refresh_token'];
+const SECRET_FIELDS = ['client_secret', 'code_verifier', 'code', 'refresh_token', 'assertion'];
 
 /** Exact match against the app's Callback URLs (any loopback http URL in `acceptAnyClient` mode). */
 function registeredCallback(org: Org, uri: string): boolean {
@@ -125,13 +126,17 @@ function decision(org: Org, realm: Realm) {
     };
 }
 
-/** Records the request with its secrets masked, then checks the grant type and the client. */
-function checkClient(org: Org, realm: Realm, form: Form, res: Response): boolean {
+/** Records the request with its secrets replaced by "present", for the tests to read. */
+function recordTokenForm(org: Org, realm: Realm, form: Form): void {
     const recorded: Record<string, string> = {};
     for (const [k, v] of Object.entries(form))
         if (typeof v === 'string') recorded[k] = SECRET_FIELDS.includes(k) ? 'present' : v;
     org.stats.lastTokenForm = recorded;
     org.stats.lastTokenRealm = realm;
+}
+
+/** Checks the grant type and the client of the code and refresh grants. */
+function checkClient(org: Org, form: Form, res: Response): boolean {
     const grant = field(form, 'grant_type');
     if (grant !== 'authorization_code' && grant !== 'refresh_token') {
         oauthError(res, 400, 'unsupported_grant_type', 'grant type not supported');
@@ -243,7 +248,12 @@ function token(org: Org, realm: Realm) {
         try {
             const delay = org.settings.tokenDelayMs;
             if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-            if (!checkClient(org, realm, form, res)) return;
+            recordTokenForm(org, realm, form);
+            const grantType = field(form, 'grant_type');
+            const site = typeof req.params.site === 'string' ? req.params.site : undefined;
+            if (grantType === 'client_credentials') return clientCredentialsGrant(org, realm, form, req, res);
+            if (grantType === JWT_BEARER_GRANT) return jwtBearerGrant(org, realm, site, form, req, res);
+            if (!checkClient(org, form, res)) return;
             if (field(form, 'grant_type') === 'refresh_token') refreshGrant(org, realm, form, req, res);
             else await codeGrant(org, realm, form, req, res);
         } finally {

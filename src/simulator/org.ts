@@ -30,6 +30,16 @@ export interface AppSettings {
     appInstalled: boolean;
     /** `npm run simulator`: any client id and secret, and any loopback callback, are accepted. */
     acceptAnyClient: boolean;
+    /** "Enable Client Credentials Flow". */
+    clientCredentialsEnabled: boolean;
+    /** The Client Credentials Flow's Run As user (a username); none answers "no client credentials user enabled". */
+    runAsUser?: string;
+    /** The certificates uploaded for the JWT Bearer flow (PEM); an assertion must verify with one of them. */
+    jwtCertificates: string[];
+    /** Permitted Users: "Admin approved users are pre-authorized", or "All users may self-authorize". */
+    jwtPermittedUsers: 'admin_approved' | 'self_authorize';
+    /** The users pre-authorized (by profile or permission set) or who approved the app; `all` for every user. */
+    jwtApprovedUsers: 'all' | string[];
 }
 
 export type SimulatorSettings = AppSettings & Faults;
@@ -198,6 +208,22 @@ export class Org {
         const old = previous ? this.tokens.get(previous) : undefined;
         if (old) old.rotatedOut = true;
         return value;
+    }
+
+    /** An access token of its own family, for the grants that issue no refresh token. */
+    mintAccessToken(realm: Realm, username: string, scope: string[]): string {
+        const accessToken = `${ORG_IDS[realm].slice(0, 15)}!AR${randomText(48)}${this.settings.accessTokenExtra}`;
+        const family = randomText(8);
+        this.tokens.set(accessToken, {
+            kind: 'access',
+            realm,
+            username,
+            scope,
+            family,
+            revoked: false,
+            issuedAt: Date.now(),
+        });
+        return accessToken;
     }
 
     /**

@@ -25,7 +25,7 @@ ${STYLE}</style></head><body>
 export function homePage(realm: Realm): string {
     return page(
         'Simulated Salesforce',
-        `<h1>Simulated Salesforce (${realm})</h1><p>This server imitates Salesforce's login and REST endpoints for sf-oauth-auth.</p>`,
+        `<h1>Simulated Salesforce (${realm})</h1><p>This server imitates Salesforce's login and REST endpoints for sf-oauth-auth.</p><p><a href="/setup">The simulated app's OAuth policies</a> (Client Credentials Run As user, JWT Bearer certificate and pre-authorized users).</p>`,
     );
 }
 

@@ -43,7 +43,10 @@ function identity(org: Org, realm: Realm) {
         if (org.settings.identityFault === 'server_error') {
             return void res.status(500).type('text/plain').send('Internal Server Error');
         }
-        if (!token || token.realm !== realm) return void res.status(403).type('text/plain').send('Bad_OAuth_Token');
+        // Any host of the token's org answers for it (a Client Credentials token's id names the login host).
+        if (!token || ORG_IDS[token.realm] !== ORG_IDS[realm]) {
+            return void res.status(403).type('text/plain').send('Bad_OAuth_Token');
+        }
         if (req.params.org !== ORG_IDS[token.realm] || req.params.user !== userId(token.username)) {
             return void res.status(404).type('text/plain').send('Not Found');
         }

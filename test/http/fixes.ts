@@ -15,7 +15,7 @@ import {
     type Stack,
 } from '../support/stack.js';
 
-type Via = 'callback' | 'token' | 'refresh' | 'paste';
+type Via = 'callback' | 'token' | 'refresh' | 'paste' | 'client_credentials' | 'jwt_bearer';
 // [how Salesforce delivers it, error, error_description, something the fix must say]
 const SAMPLES: Array<[Via, string, string, RegExp]> = [
     [
@@ -89,11 +89,50 @@ const SAMPLES: Array<[Via, string, string, RegExp]> = [
         /address bar \(it contains error=…\) into the paste box/,
     ],
     ['paste', 'OAUTH_APPROVAL_ERROR_GENERIC', '', /error=invalid_scope/],
+    [
+        'client_credentials',
+        'invalid_grant',
+        'request not supported on this domain',
+        /choose Custom and enter the My Domain/,
+    ],
+    ['client_credentials', 'invalid_grant', 'no client credentials user enabled', /the username, not the email/],
+    [
+        'client_credentials',
+        'invalid_client',
+        'client credentials flow not enabled for this connected app',
+        /Enable Client Credentials Flow\), accept the warning/,
+    ],
+    [
+        'client_credentials',
+        'unauthorized_client',
+        'client credentials flow not enabled',
+        /Enable Client Credentials Flow/,
+    ],
+    ['client_credentials', 'unsupported_grant_type', 'grant type not supported', /Enable Client Credentials Flow/],
+    ['client_credentials', 'invalid_client', 'invalid client credentials', /into CLIENT_ID and CLIENT_SECRET/],
+    ['jwt_bearer', 'invalid_grant', "user hasn't approved this consumer", /Admin approved users are pre-authorized/],
+    ['jwt_bearer', 'invalid_grant', 'invalid assertion', /jwt\/certificate\.crt/],
+    ['jwt_bearer', 'invalid_grant', 'audience is invalid', /Sandbox .* sends https:\/\/test\.salesforce\.com/],
+    ['jwt_bearer', 'invalid_grant', 'expired authorization code', /this machine's clock/],
+    ['jwt_bearer', 'invalid_app_access', 'user is not admin approved to access this app', /API Integration license/],
+    [
+        'jwt_bearer',
+        'app_not_found',
+        'External client app is not installed in this org',
+        /when a sandbox is created or refreshed/,
+    ],
 ];
+
+/** The first page's form for each flow without a browser. */
+const DIRECT_LOGIN: Record<'client_credentials' | 'jwt_bearer', Record<string, string>> = {
+    client_credentials: { flow: 'client_credentials', sf_env: 'Custom', my_domain: 'acme.my.salesforce.com' },
+    jwt_bearer: { flow: 'jwt_bearer', sf_env: 'Production', username: 'api.user@test.not' },
+};
 
 /** The grant a token endpoint error answered; errors that come another way answer none. */
 function grantOf(via: Via) {
     if (via === 'refresh') return 'refresh_token' as const;
+    if (via === 'client_credentials' || via === 'jwt_bearer') return via;
     return via === 'token' ? ('authorization_code' as const) : undefined;
 }
 
@@ -122,6 +161,13 @@ describe('errors that explain themselves', () => {
             stack.sim.settings.tokenError = { status: 400, error, description };
             const reply = await browser.post(`${url}/refresh`, {});
             assert.equal(reply.status, 502);
+            return text(reply.body);
+        }
+        if (via === 'client_credentials' || via === 'jwt_bearer') {
+            stack.sim.settings.tokenError = { status: 400, error, description };
+            const reply = await new Browser().post(`${stack.origin}/login`, DIRECT_LOGIN[via]);
+            assert.equal(reply.status, 502);
+            assertSafeHeaders(reply);
             return text(reply.body);
         }
         if (via === 'callback') stack.sim.settings.authorizeError = { error, description };

@@ -106,9 +106,14 @@ describe('token endpoint faults', () => {
         assert.equal(stack.sim.stats.redirectTrapHits, hits);
     });
 
-    it('when the token endpoint answers HTML, none of that HTML reaches the page', async () => {
+    it('when the token endpoint answers HTML, the page says so and shows that HTML only as escaped text in the transcript', async () => {
         const reply = await failWith('html');
-        assert.doesNotMatch(reply.body, /Down for maintenance|alert\(1\)/);
+        assert.match(text(reply.body), /not a JSON token response/);
+        assert.doesNotMatch(reply.body, /<script>alert|<h1>Down/);
+        const transcript = reply.body.slice(reply.body.indexOf('id="transcript"'));
+        assert.match(transcript, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+        const beforeTranscript = reply.body.slice(0, reply.body.indexOf('id="transcript"'));
+        assert.doesNotMatch(beforeTranscript, /Down for maintenance|alert\(1\)/);
     });
 
     /**

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { urlToHttpOptions } from 'node:url';
 import { CookieJar } from 'tough-cookie';
 import { createApp } from '../../src/app.js';
+import { memoryJwtKey, newPrivateKey, type JwtKeySource } from '../../src/oauth/jwt-key.js';
 import type { Config, Env } from '../../src/config.js';
 import { bindLoopback } from '../../src/serve.js';
 import { simulatedConfig } from '../../src/simulated-config.js';
@@ -22,6 +23,17 @@ import type { StoreLimits } from '../../src/types.js';
 export const CLIENT_ID = '3MVG9TEST.CONSUMER.KEY';
 // Greppable sentinels: no log line and no page that should not show them may contain them.
 export const SECRET = 'SENTINEL-SECRET-7f3a';
+
+/** One JWT Bearer key per test process (an RSA key takes a moment to make), and its certificate. */
+let jwtKey: Promise<{ source: JwtKeySource; certificate: string }> | undefined;
+
+export function testJwtKey() {
+    jwtKey ??= (async () => {
+        const source = memoryJwtKey(await newPrivateKey());
+        return { source, certificate: await (await source()).certificate() };
+    })();
+    return jwtKey;
+}
 
 export interface Stack {
     config: Config;
@@ -60,10 +72,12 @@ export async function startStack(owner?: Owner, options: StackOptions = {}): Pro
     const host = options.appHost ?? 'localhost';
     const bound = await bindLoopback(host, 0);
     const port = bound.port;
+    const jwt = await testJwtKey();
     const sim = await startSimulator({
         clientId: CLIENT_ID,
         clientSecret: SECRET,
         requireSecret: !options.publicClient,
+        jwtCertificates: [jwt.certificate],
         ...options.sim,
     });
     const config = simulatedConfig(sim, {
@@ -83,6 +97,8 @@ export async function startStack(owner?: Owner, options: StackOptions = {}): Pro
             limits: { ...DEFAULT_LIMITS, ...options.limits },
             now: options.now,
             deadline: options.deadline,
+            // The test key, unless the test configures JWT_KEY_FILE to test reading one.
+            jwtKey: options.env?.JWT_KEY_FILE === undefined ? jwt.source : undefined,
             salesforce: options.wrapSalesforce?.(createSalesforceClient(config)),
         }),
     );

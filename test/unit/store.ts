@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Transcript } from '../../src/transcript.js';
 import { DEFAULT_LIMITS, Store } from '../../src/store.js';
 
 const BROWSER = 'B'.repeat(43);
@@ -52,6 +53,8 @@ describe('Store', () => {
         const { store, clock } = storeAt();
         const result = {
             id: 'r'.repeat(43),
+            flow: 'web_server' as const,
+            transcript: new Transcript(),
             browser: BROWSER,
             environment: 'Production' as const,
             loginHost: 'login.salesforce.com',
@@ -73,6 +76,8 @@ describe('Store', () => {
         for (const id of ['r1', 'r2']) {
             store.addResult({
                 id,
+                flow: 'web_server',
+                transcript: new Transcript(),
                 browser: BROWSER,
                 environment: 'Production',
                 loginHost: 'login.salesforce.com',
