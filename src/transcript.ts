@@ -26,7 +26,7 @@ export const MAX_ANSWER_CHARS = 4000;
  * tokens apart, never enough to guess one. Nothing of a short value.
  */
 export function maskSecret(value: string): string {
-    const shown = Math.min(4, Math.floor(value.length / 10));
+    const shown = value.length < 16 ? 0 : Math.min(4, Math.floor(value.length / 10));
     if (shown === 0) return '•••';
     return `${value.slice(0, shown)}…${value.slice(-shown)}`;
 }

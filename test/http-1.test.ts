@@ -5,3 +5,5 @@ import './http/login-flow.js';
 import './http/preflight.js';
 import './http/server.js';
 import './http/jsforce.js';
+import './http/server-flows.js';
+import './http/simulator-grants.js';

@@ -12,3 +12,4 @@ import './unit/handoff.js';
 import './unit/id-token.js';
 import './unit/transport.js';
 import './unit/imports.js';
+import './unit/flows.js';
