@@ -374,6 +374,63 @@ describe('in a real browser', () => {
             assert.ok(headings[i]! <= headings[i - 1]! + 1, 'headings do not skip a level');
         assertNoProblems();
     });
+
+    browserTest(
+        'Client Credentials from the form: Custom is picked, the result names the Run As user, and the transcript copies as curl with the secret left out',
+        async () => {
+            await newPage();
+            await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.origin });
+            await page.goto(`${stack.origin}/`);
+            await page.getByLabel('Client Credentials (an integration, no person)').check();
+            assert.equal(await page.getByLabel('Environment').inputValue(), 'Custom');
+            assert.ok(await page.locator('#username-field').isHidden(), 'no username for Client Credentials');
+            assert.ok(
+                await page.locator('#web-server-options').isHidden(),
+                'no scopes or prompt without a browser login',
+            );
+            await page.getByLabel('My Domain or Experience Cloud site (for Custom)').fill('acme.my.salesforce.com');
+            await assertAccessible('the first page with Client Credentials picked');
+            await page.getByRole('button', { name: 'Get a token' }).click();
+            await page.waitForURL(/\/result\/[A-Za-z0-9_-]{43}$/);
+            assert.match((await page.locator('#run-as').textContent()) ?? '', /integration\.user@test\.not/);
+            assert.ok(
+                await page
+                    .getByRole('button', { name: 'Refresh token' })
+                    .isHidden()
+                    .catch(() => true),
+            );
+            assert.equal(await page.getByRole('button', { name: 'Refresh token' }).count(), 0);
+            const first = page.locator('#transcript .exchange').first();
+            assert.match(
+                (await first.locator('summary').textContent()) ?? '',
+                /Token request \(client_credentials\): HTTP 200/,
+            );
+            await first.locator('summary').click();
+            await first.getByRole('button', { name: 'Copy as curl' }).click();
+            const copied = await page.evaluate(() => navigator.clipboard.readText());
+            assert.match(copied, /^curl -X POST '.*\/services\/oauth2\/token' .*"client_secret=\$CLIENT_SECRET"$/);
+            await assertAccessible('a Client Credentials result with a transcript exchange open');
+            assertNoProblems();
+        },
+    );
+
+    browserTest(
+        'JWT Bearer from the form, in the dark color scheme: the result shows the decoded assertion',
+        async () => {
+            await newPage({ dark: true });
+            await page.goto(`${stack.origin}/`);
+            assert.ok(await page.locator('#username-field').isHidden());
+            await page.getByLabel('JWT Bearer (CI, sf org login jwt)').check();
+            await page.getByLabel('Username (for JWT Bearer)').fill('ci.user@test.not');
+            await page.getByRole('button', { name: 'Get a token' }).click();
+            await page.waitForURL(/\/result\/[A-Za-z0-9_-]{43}$/);
+            const claims = JSON.parse((await page.locator('#assertion-claims').textContent()) ?? '{}');
+            assert.equal(claims.sub, 'ci.user@test.not');
+            assert.match((await page.locator('#sf-jwt').textContent()) ?? '', /^sf org login jwt /);
+            await assertAccessible('a JWT Bearer result, dark');
+            assertNoProblems();
+        },
+    );
 });
 
 describe('npm run demo in a real browser', () => {
@@ -412,6 +469,23 @@ describe('npm run demo in a real browser', () => {
         await assertAccessible('the demo result page, banner included');
         await page.goto(`${url}/`);
         await assertAccessible('the demo first page, banner included');
+        assertNoProblems();
+    });
+
+    browserTest('the demo plays Client Credentials and JWT Bearer with its own key and certificate', async () => {
+        await newPage();
+        await page.goto(`${url}/`);
+        await page.getByLabel('Client Credentials (an integration, no person)').check();
+        await page.getByLabel('My Domain or Experience Cloud site (for Custom)').fill('acme.my.salesforce.com');
+        await page.getByRole('button', { name: 'Get a token' }).click();
+        await page.waitForURL(/\/result\/[A-Za-z0-9_-]{43}$/);
+        assert.match((await page.locator('#run-as').textContent()) ?? '', /Run As user/);
+        await page.goto(`${url}/`);
+        await page.getByLabel('JWT Bearer (CI, sf org login jwt)').check();
+        await page.getByLabel('Username (for JWT Bearer)').fill('ci.user@test.not');
+        await page.getByRole('button', { name: 'Get a token' }).click();
+        await page.waitForURL(/\/result\/[A-Za-z0-9_-]{43}$/);
+        assert.match((await page.locator('#flow-name').textContent()) ?? '', /^JWT Bearer flow/);
         assertNoProblems();
     });
 });
