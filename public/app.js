@@ -9,17 +9,21 @@ for (const button of document.querySelectorAll('button[data-copy]')) button.hidd
 const copyLabels = new WeakMap();
 const copyTimers = new WeakMap();
 
+/** What each hidden token's element showed before "Hide tokens": Copy still copies it. */
+const hiddenTexts = new WeakMap();
+
 document.addEventListener('click', async (event) => {
     const button = event.target instanceof Element ? event.target.closest('button[data-copy]') : null;
     if (!button) return;
     const source = document.getElementById(button.getAttribute('data-copy'));
     if (!source) return;
+    const text = hiddenTexts.get(source) ?? source.textContent;
     if (!copyLabels.has(button)) copyLabels.set(button, button.textContent);
     const label = copyLabels.get(button);
     // The button keeps its width while its label is shorter, so nothing beside it moves under the pointer.
     button.style.minWidth = `${button.getBoundingClientRect().width}px`;
     try {
-        await navigator.clipboard.writeText(source.textContent);
+        await navigator.clipboard.writeText(text);
         button.textContent = 'Copied';
         // Screen readers hear what was copied, not only a changed button label.
         if (copyStatus) copyStatus.textContent = `${label.replace(/^Copy /, '')} copied to the clipboard.`;
@@ -36,6 +40,37 @@ document.addEventListener('click', async (event) => {
     );
 });
 
+// "Hide tokens", for sharing the screen: every block that carries a token shows dots instead, and Copy still
+// copies the token. The choice is kept for this app's address in this browser.
+const MASK_KEY = 'sf-oauth-auth.hide-tokens';
+const maskButton = document.getElementById('mask-tokens');
+
+function hideTokens(hidden) {
+    for (const element of document.querySelectorAll('[data-secret]')) {
+        if (hidden && !hiddenTexts.has(element)) {
+            hiddenTexts.set(element, element.textContent);
+            element.textContent = '•'.repeat(24);
+        } else if (!hidden && hiddenTexts.has(element)) {
+            element.textContent = hiddenTexts.get(element);
+            hiddenTexts.delete(element);
+        }
+    }
+    if (maskButton) {
+        maskButton.setAttribute('aria-pressed', String(hidden));
+        maskButton.textContent = hidden ? 'Show tokens' : 'Hide tokens';
+    }
+}
+
+if (maskButton) {
+    maskButton.hidden = false;
+    hideTokens(localStorage.getItem(MASK_KEY) === 'yes');
+    maskButton.addEventListener('click', () => {
+        const hidden = maskButton.getAttribute('aria-pressed') !== 'true';
+        localStorage.setItem(MASK_KEY, hidden ? 'yes' : 'no');
+        hideTokens(hidden);
+    });
+}
+
 // The token's status is asked beside the page; when the page came before the answer, fetch it.
 const pendingStatus = document.querySelector('[data-pending]');
 if (pendingStatus) {
@@ -44,6 +79,8 @@ if (pendingStatus) {
         .then((status) => {
             if (!status) return;
             pendingStatus.textContent = status.text;
+            const checked = document.getElementById('checked-at');
+            if (checked && status.checked) checked.textContent = `(${status.checked})`;
             const expires = document.getElementById('expires-at');
             if (expires && status.expiresAt) expires.textContent = status.expiresAt;
         })
@@ -61,8 +98,11 @@ const loginButton = document.getElementById('login-button');
 if (environment && myDomainField && myDomain) {
     // Each flow's own fields: the username for JWT Bearer, the advanced options for the web server flow.
     const flow = () => document.querySelector('input[name="flow"]:checked')?.value ?? 'web_server';
+    const environmentHelp = document.getElementById('sf_env_help');
+    const helpTexts = JSON.parse(environmentHelp?.getAttribute('data-help') ?? '{}');
     const sync = () => {
         myDomainField.hidden = environment.value !== 'Custom';
+        if (environmentHelp && helpTexts[environment.value]) environmentHelp.textContent = helpTexts[environment.value];
         if (usernameField) usernameField.hidden = flow() !== 'jwt_bearer';
         if (webServerOptions) webServerOptions.hidden = flow() !== 'web_server';
         if (loginButton) loginButton.textContent = flow() === 'web_server' ? 'Log in with Salesforce' : 'Get a token';

@@ -10,8 +10,8 @@ import onHeaders from 'on-headers';
 import type { Config } from './config.js';
 import { AppError } from './errors.js';
 import { explain } from './fixes.js';
-import { errorTitle, REQUEST } from './messages.js';
-import { transcriptView } from './view-model.js';
+import { REQUEST } from './messages.js';
+import { errorView } from './view-model.js';
 import { fileJwtKey, type JwtKeySource } from './oauth/jwt-key.js';
 import { createPreflight } from './preflight.js';
 import { routes } from './routes/index.js';
@@ -127,13 +127,7 @@ function errorPage(config: Config, log: (line: string) => void): ErrorRequestHan
             : undefined;
         res.status(error.status)
             .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
-            .render('error', {
-                error,
-                title: fix?.headline ?? errorTitle(error.code, error.status),
-                incident,
-                fix,
-                transcript: error.exchanges && transcriptView(error.exchanges),
-            });
+            .render('error', { v: errorView(error, fix, incident) });
     };
 }
 

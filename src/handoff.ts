@@ -30,14 +30,34 @@ export function sfdxAuthUrl({ config, tokens }: HandoffInput): string | undefine
     return `force://${config.clientId}:${config.clientSecret ?? ''}:${tokens.refreshToken}@${host}`;
 }
 
-export function sfCliLines(input: HandoffInput): { sfdxUrl?: string; accessToken: string } {
-    const authUrl = sfdxAuthUrl(input);
+/** The Salesforce CLI release the lines below were checked against (its plugin-auth's flag definitions). */
+export const SF_CLI_CHECKED = '@salesforce/cli 2.150.6 (plugin-auth 5.0.6)';
+
+/**
+ * The command that prints the clipboard on the machine the app runs on, which is the person's own: the lines
+ * read a secret from there, so it never appears in a command line or the shell's history.
+ */
+export function clipboardCommand(platform: NodeJS.Platform): string {
+    if (platform === 'darwin') return 'pbpaste';
+    if (platform === 'win32') return 'Get-Clipboard';
+    return 'xclip -selection clipboard -o';
+}
+
+/**
+ * `sf org login sfdx-url` reads the auth URL from standard input when `--sfdx-url-stdin` is given `-` (a file
+ * flag that takes only stdin), piped from the clipboard; `sf org login access-token` without SF_ACCESS_TOKEN asks
+ * for the token at a prompt that does not echo it. Neither line carries a secret.
+ */
+export function sfCliLines(
+    input: HandoffInput,
+    platform: NodeJS.Platform = process.platform,
+): { sfdxUrl?: string; accessToken: string } {
     const { tokens } = input;
     return {
         sfdxUrl:
-            authUrl && `echo ${shellQuote(authUrl)} | sf org login sfdx-url --sfdx-url-stdin --alias sf-oauth-auth`,
-        // `sf org login access-token` reads the token from SF_ACCESS_TOKEN with --no-prompt.
-        accessToken: `SF_ACCESS_TOKEN=${shellQuote(tokens.accessToken)} sf org login access-token --instance-url ${shellQuote(tokens.instanceUrl)} --no-prompt --alias sf-oauth-auth`,
+            sfdxAuthUrl(input) &&
+            `${clipboardCommand(platform)} | sf org login sfdx-url --sfdx-url-stdin - --alias sf-oauth-auth`,
+        accessToken: `sf org login access-token --instance-url ${shellQuote(tokens.instanceUrl)} --alias sf-oauth-auth`,
     };
 }
 

@@ -16,6 +16,14 @@ export const ENVIRONMENT_LABELS: Record<Environment, (host: string | undefined) 
         host ? `Custom: My Domain (simulated at ${host})` : 'Custom: My Domain or Experience Cloud site',
 };
 
+/** The sentence under the environment choice, for the environment picked. */
+export const ENVIRONMENT_HELP: Record<Environment, (host: string | undefined) => string> = {
+    Production: (host) => `A production org logs in at ${host}, and its code is redeemed there too.`,
+    Sandbox: (host) => `A sandbox (or scratch org) login goes to ${host}, and its code is redeemed there too.`,
+    Dev: (host) => `A Developer Edition org logs in at ${host}, like production.`,
+    Custom: () => "The org's own My Domain (or an Experience Cloud site): the login and the code both go there.",
+};
+
 /** The first page's flow choices, each with the sentence that says when to use it. */
 export const FLOW_CHOICES = {
     web_server: {
@@ -138,6 +146,17 @@ export const RESULT = {
     },
     runAs: (username: string) => `The app's Run As user: every call with this token acts as ${username}.`,
     noKeyFilePath: '<path to the key in JWT_KEY_FILE>',
+    sfdxUrlIntro:
+        'The SFDX auth URL carries the Consumer Secret and the refresh token: keep it private. Copy it, then run the line below, which reads it from the clipboard (so it stays out of your shell history):',
+    sfdxUrlThen: 'Log the CLI in with it:',
+    sfJwtIntro: 'Log the CLI in the same way (JWT Bearer, with the same key):',
+    sfAccessTokenIntro:
+        'Or with the access token alone: the CLI asks for it at a prompt that does not echo it (paste it there):',
+    sfCliChecked: (version: string) => `These lines were checked against ${version}.`,
+    recordCount: (n: number) => `${n} ${n === 1 ? 'record' : 'records'}`,
+    simulatedData:
+        'The simulated org holds 6 Accounts (Id, Name, Industry, BillingCity, Type, CreatedDate) and 8 Contacts (Id, FirstName, LastName, Name, Email, AccountId, CreatedDate). It understands SELECT with fields or COUNT(), FROM Account or Contact, ORDER BY one field, and LIMIT; anything else gets the error Salesforce would give for a query it cannot parse.',
+    checkedAt: (clock: string) => `checked at ${clock}`,
     introspectionFailed: 'the introspection call failed',
     idTokenVerified: 'Verified: signature, issuer, audience, expiry and nonce all check out',
     idTokenFailed: (reason: string) => `Not verified, so not shown as your identity: ${reason.replace(/\.$/, '')}.`,

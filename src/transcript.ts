@@ -154,3 +154,37 @@ export class Transcript {
         return { exchanges, dropped: this.dropped };
     }
 }
+
+/** What each exchange is, named from its endpoint (and for a token request, its grant). */
+export function exchangeTitle(exchange: Exchange): string {
+    const path = new URL(exchange.url).pathname;
+    const grant = exchange.form.find(([name]) => name === 'grant_type')?.[1];
+    if (path.endsWith('/services/oauth2/token')) return `Token request (${grant ?? 'no grant_type'})`;
+    if (path.endsWith('/services/oauth2/introspect')) return 'Token introspection';
+    if (path.endsWith('/services/oauth2/revoke')) return 'Revoke';
+    if (/\/id\/00D/.test(path)) return 'Identity';
+    if (path.endsWith('/query')) return 'Query';
+    if (path.endsWith('/services/data/')) return 'API versions';
+    return path;
+}
+
+/** The exchanges as the transcript partial shows them: request, answer and curl line, each secret masked. */
+export function transcriptView(exchanges: readonly Exchange[], dropped = 0) {
+    return {
+        dropped,
+        exchanges: exchanges.map((e, i) => ({
+            n: i + 1,
+            title: exchangeTitle(e),
+            method: e.method,
+            url: e.url,
+            outcome: e.status !== undefined ? `HTTP ${e.status}` : 'no answer',
+            ms: `${Math.round(e.ms)} ms`,
+            request: [
+                ...(e.bearer ? [`Authorization: Bearer ${e.bearer}`] : []),
+                ...e.form.map(([name, value]) => `${name}=${value}`),
+            ].join('\n'),
+            answer: e.answer ?? e.failure ?? '',
+            curl: { id: `exchange-${i + 1}-curl`, text: e.curl, copy: 'Copy as curl' },
+        })),
+    };
+}

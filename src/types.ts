@@ -109,8 +109,8 @@ export type TokenStatus =
     | { kind: 'inactive' }
     | { kind: 'refused'; error: SalesforceError };
 
-/** What introspection said last, or why it could not be asked. */
-export type CheckedStatus = TokenStatus | { kind: 'unknown'; reason: string };
+/** What introspection said last, or why it could not be asked, and when it was asked. */
+export type CheckedStatus = (TokenStatus | { kind: 'unknown'; reason: string }) & { checkedAt?: number };
 
 export interface IdTokenClaims {
     sub?: string;
@@ -173,6 +173,8 @@ export interface LoginResult {
     readonly environment: Environment;
     readonly loginHost: string;
     readonly baseUrl: string;
+    /** The org's instance, kept after a revoke forgets the tokens: the page's badge and tab title read it. */
+    readonly instanceUrl: string;
     readonly createdAt: number;
     /** Who logged in: set once the identity call answers, which the result page waits for. */
     identity?: Identity;

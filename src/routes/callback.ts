@@ -11,7 +11,7 @@ import { pageCall, type Deps } from './deps.js';
 import { browserId, cookieValue, formFields, RANDOM_ID, redirect } from './middleware.js';
 import { startStatusCheck } from './status.js';
 import { Transcript } from '../transcript.js';
-import { formatLocalTime } from '../view-model.js';
+import { formatLocalDateTime } from '../view-model.js';
 import type { AwaitingTab, LoginResult, PendingLogin } from '../types.js';
 
 /**
@@ -35,6 +35,7 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
         environment: login.environment,
         loginHost: login.loginHost,
         baseUrl: login.baseUrl,
+        instanceUrl: exchanged.tokens.instanceUrl,
         createdAt: deps.store.time(),
         transcript,
         session: {
@@ -55,7 +56,11 @@ async function redeem(deps: Deps, res: Response, { login, browser, code }: Await
 
 /** What the confirmation page names: where the login went and when it started. */
 function confirmView(login: PendingLogin) {
-    return { environment: login.environment, loginHost: login.loginHost, startedAt: formatLocalTime(login.createdAt) };
+    return {
+        environment: login.environment,
+        loginHost: login.loginHost,
+        startedAt: formatLocalDateTime(login.createdAt),
+    };
 }
 
 export function callback(deps: Deps): RequestHandler {

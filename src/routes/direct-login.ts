@@ -87,6 +87,7 @@ export async function directLogin(deps: Deps, req: Request, res: Response, form:
         environment: form.environment,
         loginHost: form.loginHost,
         baseUrl: form.baseUrl,
+        instanceUrl: exchanged.tokens.instanceUrl,
         createdAt: store.time(),
         assertion,
         transcript,

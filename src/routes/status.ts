@@ -8,15 +8,16 @@ import type { Deps } from './deps.js';
 
 /** Introspection of an access token; a failure is shown on the page, never thrown. */
 export async function checkToken(
-    { salesforce }: Deps,
+    { salesforce, store }: Deps,
     baseUrl: string,
     accessToken: string,
     call?: CallContext,
 ): Promise<CheckedStatus> {
     try {
-        return await salesforce.introspect(baseUrl, accessToken, call);
+        return { ...(await salesforce.introspect(baseUrl, accessToken, call)), checkedAt: store.time() };
     } catch (err) {
-        return { kind: 'unknown', reason: err instanceof AppError ? err.message : RESULT.introspectionFailed };
+        const reason = err instanceof AppError ? err.message : RESULT.introspectionFailed;
+        return { kind: 'unknown', reason, checkedAt: store.time() };
     }
 }
 

@@ -48,8 +48,32 @@ export function userId(username: string): string {
     return `005${createHash('sha256').update(username).digest('hex').slice(0, 12)}AAA`;
 }
 
+/** When each record was created, as the REST API writes a datetime. */
+function created(day: number): string {
+    return `2026-0${1 + (day % 9)}-${String(10 + day).padStart(2, '0')}T09:30:00.000+0000`;
+}
+
 function account(id: number, name: string, industry: string, city: string, type: string) {
-    return { Id: `0015g00000SimA${id}AAK`, Name: name, Industry: industry, BillingCity: city, Type: type };
+    return {
+        Id: `0015g00000SimA${id}AAK`,
+        Name: name,
+        Industry: industry,
+        BillingCity: city,
+        Type: type,
+        CreatedDate: created(id),
+    };
+}
+
+function contact(id: number, firstName: string, lastName: string, account: number) {
+    return {
+        Id: `0035g00000SimC${id}AAK`,
+        FirstName: firstName,
+        LastName: lastName,
+        Name: `${firstName} ${lastName}`,
+        Email: `${firstName.toLowerCase()}.${lastName.toLowerCase()}@example.com`,
+        AccountId: `0015g00000SimA${account}AAK`,
+        CreatedDate: created(id + 2),
+    };
 }
 
 export const ACCOUNTS = [
@@ -60,3 +84,17 @@ export const ACCOUNTS = [
     account(5, 'Grand Hotels & Resorts Ltd', 'Hospitality', 'Chicago', 'Customer - Direct'),
     account(6, 'United Oil & Gas Corp.', 'Energy', 'New York', 'Customer - Direct'),
 ];
+
+export const CONTACTS = [
+    contact(1, 'Rose', 'Gonzalez', 1),
+    contact(2, 'Sean', 'Forbes', 1),
+    contact(3, 'Jack', 'Rogers', 2),
+    contact(4, 'Pat', 'Stumuller', 3),
+    contact(5, 'Andy', 'Young', 4),
+    contact(6, 'Tim', 'Barr', 5),
+    contact(7, 'John', 'Bond', 5),
+    contact(8, 'Stella', 'Pavlova', 6),
+];
+
+/** The objects the simulated org's REST API can query, by their API names. */
+export const OBJECTS: Record<string, ReadonlyArray<Record<string, string>>> = { Account: ACCOUNTS, Contact: CONTACTS };

@@ -1,7 +1,7 @@
 // The simulated identity URL, userinfo, API version list and SOQL query endpoint.
 import { gzipSync } from 'node:zlib';
 import express, { type Request, type Response, type Router } from 'express';
-import { ACCOUNTS, API_VERSIONS, INSTANCE_OF, ORG_IDS, userId, type Realm } from './fixtures.js';
+import { API_VERSIONS, INSTANCE_OF, OBJECTS, ORG_IDS, userId, type Realm } from './fixtures.js';
 import { restError } from './http.js';
 import { keySet } from './jwt.js';
 import type { IssuedToken, Org } from './org.js';
@@ -73,11 +73,11 @@ function userinfo(org: Org, realm: Realm) {
     };
 }
 
+// The SOQL the simulated org understands: fields or COUNT(), FROM an object it holds, an optional ORDER BY on
+// one field and a LIMIT. Anything else is refused in Salesforce's words.
 const SOQL =
-    /^\s*SELECT\s+([\w\s,.]+?)\s+FROM\s+(\w+)(?:\s+ORDER\s+BY\s+(\w+)(?:\s+(?:ASC|DESC))?)?(?:\s+LIMIT\s+(\d+))?\s*$/i;
-const KNOWN_FIELDS = Object.keys(ACCOUNTS[0]!) as Array<keyof (typeof ACCOUNTS)[number]>;
+    /^\s*SELECT\s+(COUNT\(\s*\)|[\w\s,.]+?)\s+FROM\s+(\w+)(?:\s+ORDER\s+BY\s+(\w+)(?:\s+(ASC|DESC))?)?(?:\s+LIMIT\s+(\d+))?\s*$/i;
 
-/** The query's error, in Salesforce's REST words, or the fields and limit to serve. */
 /** Salesforce's parse errors span lines: the query, a caret under the column, then the position and reason. */
 function malformed(soql: string): string {
     const words = soql.trim().split(/\s+/);
@@ -86,30 +86,74 @@ function malformed(soql: string): string {
     return `\n${soql}\n${' '.repeat(column)}^\nERROR at Row:1:Column:${column + 1}\nunexpected token: '${word}'`;
 }
 
-function readQuery(soql: string): { error: [string, string] } | { fields: typeof KNOWN_FIELDS; limit?: number } {
+interface ReadQuery {
+    object: string;
+    records: ReadonlyArray<Record<string, string>>;
+    /** Undefined for COUNT(): the answer carries the count and no records. */
+    fields?: string[];
+    limit?: number;
+    order?: { field: string; descending: boolean };
+}
+
+/** The field's API name as the object spells it, if it has it (field names are case-insensitive). */
+function fieldOf(records: ReadonlyArray<Record<string, string>>, name: string): string | undefined {
+    return Object.keys(records[0]!).find((k) => k.toLowerCase() === name.toLowerCase());
+}
+
+function noSuchColumn(name: string, object: string): [string, string] {
+    return [
+        'INVALID_FIELD',
+        `No such column '${name}' on entity '${object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+    ];
+}
+
+function readQuery(soql: string): { error: [string, string] } | ReadQuery {
     const m = SOQL.exec(soql);
     if (!m) return { error: ['MALFORMED_QUERY', malformed(soql)] };
-    const [, fieldList, object, , limit] = m;
-    if (object!.toLowerCase() !== 'account') {
+    const [, fieldList, objectName, orderBy, direction, limit] = m;
+    const object = Object.keys(OBJECTS).find((o) => o.toLowerCase() === objectName!.toLowerCase());
+    if (!object) {
         return {
             error: [
                 'INVALID_TYPE',
-                `sObject type '${object}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+                `sObject type '${objectName}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
             ],
         };
     }
+    const records = OBJECTS[object]!;
+    const read: ReadQuery = { object, records, limit: limit === undefined ? undefined : Number(limit) };
+    if (orderBy !== undefined) {
+        const field = fieldOf(records, orderBy);
+        if (!field) return { error: noSuchColumn(orderBy, object) };
+        read.order = { field, descending: direction?.toUpperCase() === 'DESC' };
+    }
+    if (/^COUNT/i.test(fieldList!)) return read;
     const names = fieldList!.split(',').map((f) => f.trim());
-    const fields = names.map((f) => KNOWN_FIELDS.find((k) => k.toLowerCase() === f.toLowerCase()));
+    const fields = names.map((f) => fieldOf(records, f));
     const unknown = names.find((_, i) => fields[i] === undefined);
-    if (unknown !== undefined) {
-        return {
-            error: [
-                'INVALID_FIELD',
-                `No such column '${unknown}' on entity 'Account'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
-            ],
-        };
+    if (unknown !== undefined) return { error: noSuchColumn(unknown, object) };
+    return { ...read, fields: fields as string[] };
+}
+
+/** The query's records, ordered and limited, each with its attributes and the fields asked for. */
+function answerOf(parsed: ReadQuery, version: string) {
+    let records = [...parsed.records];
+    const order = parsed.order;
+    if (order) {
+        records.sort((a, b) => a[order.field]!.localeCompare(b[order.field]!) * (order.descending ? -1 : 1));
     }
-    return { fields: fields as typeof KNOWN_FIELDS, limit: limit === undefined ? undefined : Number(limit) };
+    records = records.slice(0, parsed.limit ?? records.length);
+    // COUNT() answers the number in totalSize, with no records (SOQL and SOSL Reference, "COUNT()").
+    if (!parsed.fields) return { totalSize: records.length, done: true, records: [] };
+    const fields = parsed.fields;
+    return {
+        totalSize: records.length,
+        done: true,
+        records: records.map((r) => ({
+            attributes: { type: parsed.object, url: `/services/data/${version}/sobjects/${parsed.object}/${r.Id}` },
+            ...Object.fromEntries(fields.map((f) => [f, r[f]])),
+        })),
+    };
 }
 
 function query(org: Org, realm: Realm) {
@@ -128,14 +172,7 @@ function query(org: Org, realm: Realm) {
         }
         const parsed = readQuery(typeof req.query.q === 'string' ? req.query.q : '');
         if ('error' in parsed) return restError(res, 400, ...parsed.error);
-        const records = ACCOUNTS.slice(0, parsed.limit ?? ACCOUNTS.length).map((a) => {
-            const record: Record<string, unknown> = {
-                attributes: { type: 'Account', url: `/services/data/${version}/sobjects/Account/${a.Id}` },
-            };
-            for (const f of parsed.fields) record[f] = a[f];
-            return record;
-        });
-        sendQueryAnswer(org, req, res, { totalSize: records.length, done: true, records });
+        sendQueryAnswer(org, req, res, answerOf(parsed, version));
     };
 }
 

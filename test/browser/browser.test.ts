@@ -222,16 +222,51 @@ describe('in a real browser', () => {
     );
 
     browserTest(
+        'Hide tokens covers every token on the page (for screen sharing), Copy still copies the token, and a reload keeps it hidden',
+        async () => {
+            await newPage();
+            await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.origin });
+            await loginThroughForm(`${stack.origin}/`, 'Production');
+            const token = (await page.locator('#access-token').textContent()) ?? '';
+            const refreshToken = (await page.locator('#refresh-token').textContent()) ?? '';
+            await page.getByRole('button', { name: 'Hide tokens' }).click();
+            assert.equal(await page.getByRole('button', { name: 'Show tokens' }).getAttribute('aria-pressed'), 'true');
+            const shown = await page.locator('main').innerText();
+            assert.ok(!shown.includes(token) && !shown.includes(refreshToken), 'no token is readable on the page');
+            await page.getByRole('button', { name: 'Copy access token' }).click();
+            await page.getByRole('button', { name: 'Copied' }).waitFor();
+            assert.equal(await page.evaluate(() => navigator.clipboard.readText()), token);
+            await page.reload();
+            assert.ok(!(await page.locator('main').innerText()).includes(token), 'still hidden after a reload');
+            await page.getByRole('button', { name: 'Show tokens' }).click();
+            assert.equal(await page.locator('#access-token').textContent(), token);
+            await assertAccessible('the result page with its tokens hidden');
+            assertNoProblems();
+        },
+    );
+
+    browserTest(
         'the hand-off Copy puts the SFDX auth URL on the clipboard, and the Postman environment downloads',
         async () => {
             await newPage();
             await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.origin });
             await loginThroughForm(`${stack.origin}/`, 'Production');
+            // One hand-off open at a time: each tool is a disclosure of one group.
+            const cli = page.locator('#handoff-sf');
+            const postman = page.locator('#handoff-postman');
+            await cli.locator('summary').click();
             const authUrl = await page.locator('#sfdx-auth-url').textContent();
             assert.match(authUrl ?? '', /^force:\/\/3MVG9TEST\.CONSUMER\.KEY:[^:]+:5Aep861[^@]+@127\.0\.0\.1:\d+$/);
             await page.getByRole('button', { name: 'Copy SFDX auth URL' }).click();
             await page.getByRole('button', { name: 'Copied' }).waitFor();
             assert.equal(await page.evaluate(() => navigator.clipboard.readText()), authUrl);
+            assert.match(
+                (await page.locator('#sf-sfdx-url').textContent()) ?? '',
+                / \| sf org login sfdx-url --sfdx-url-stdin - --alias sf-oauth-auth$/,
+            );
+            await postman.locator('summary').click();
+            assert.equal(await postman.getAttribute('open'), '');
+            assert.equal(await cli.getAttribute('open'), null, 'opening Postman closed the CLI');
             const [download] = await Promise.all([
                 page.waitForEvent('download'),
                 page.locator('#postman-download').click(),

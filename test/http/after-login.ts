@@ -20,7 +20,7 @@ import {
 } from '../support/stack.js';
 
 function refreshTokenOf(html: string): string | undefined {
-    return /<code id="refresh-token">([^<]*)<\/code>/.exec(html)?.[1];
+    return /<code id="refresh-token" data-secret>([^<]*)<\/code>/.exec(html)?.[1];
 }
 
 describe('after the login', () => {
@@ -104,7 +104,7 @@ describe('after the login', () => {
         // As Salesforce does: the instance is the org's My Domain, the identity URL stays on the login host.
         assert.match(page, new RegExp(`Instance URL ${stack.sim.urls.sandboxdomain}`));
         assert.match(page, new RegExp(`Identity URL ${stack.sim.urls.sandbox}/id/00D1x000000SbxAEAS/005`));
-        assert.match(page, /Issued at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+        assert.match(page, /Issued at \d{1,2} \w{3} \d{4}, \d\d:\d\d:\d\d [\w+:-]+/);
         assert.match(page, /Scopes api refresh_token web/);
         assert.match(page, /Token type Bearer/);
         assert.match(page, new RegExp(`Environment Sandbox · ${new URL(stack.sim.urls.sandbox).host}`));
@@ -123,9 +123,13 @@ describe('after the login', () => {
         assert.equal(refreshTokenOf(page.body), refreshTokenOf(html), 'without rotation the refresh token stays');
         assert.match(
             text(page.body),
-            /Refreshed: a new access token was issued at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\./,
+            /Refreshed: a new access token was issued at \d{1,2} \w{3} \d{4}, \d\d:\d\d:\d\d [\w+:-]+\./,
         );
-        assert.match(page.body, /<div class="secret fresh"><code id="access-token">/, 'the new token is highlighted');
+        assert.match(
+            page.body,
+            /<div class="secret fresh"><code id="access-token" data-secret>/,
+            'the new token is highlighted',
+        );
         const again = await browser.request(url);
         assert.doesNotMatch(again.body, /secret fresh/, 'only once');
     });
@@ -301,12 +305,12 @@ describe('after the login', () => {
         await browser.post(`${url}/query`, { soql: 'SELECT Id, Name FROM Account LIMIT 5' });
         const html = (await browser.request(url)).body;
         const token = accessTokenOf(html)!;
-        const curl = text(/<code id="curl-line">([^<]*)<\/code>/.exec(html)![1]!);
+        const curl = text(/<code id="curl-line" data-secret>([^<]*)<\/code>/.exec(html)![1]!);
         assert.equal(
             curl,
             `curl --get '${stack.sim.urls.mydomain}/services/data/v68.0/query' --data-urlencode 'q=SELECT Id, Name FROM Account LIMIT 5' -H 'Authorization: Bearer ${token}'`,
         );
-        const env = /<code id="env-snippet">([^<]*)<\/code>/.exec(html)![1]!;
+        const env = /<code id="env-snippet" data-secret>([^<]*)<\/code>/.exec(html)![1]!;
         assert.equal(
             env,
             `SF_ACCESS_TOKEN=${token}\nSF_INSTANCE_URL=${stack.sim.urls.mydomain}\nSF_REFRESH_TOKEN=${refreshTokenOf(html)}\nSF_API_VERSION=68.0`,
@@ -424,7 +428,10 @@ describe('after the login', () => {
 
     it('the consumer secret appears only inside the SFDX auth URL blocks, which need it, and on no other page', async () => {
         const { browser, url, html } = await loggedIn(stack);
-        const withoutAuthUrl = html.replace(/<code id="(?:sfdx-auth-url|sf-sfdx-url)">[^<]*<\/code>/g, '');
+        const withoutAuthUrl = html.replace(
+            /<code id="(?:sfdx-auth-url|sf-sfdx-url)"(?: data-secret)?>[^<]*<\/code>/g,
+            '',
+        );
         assert.ok(html.includes(SECRET), 'the SFDX auth URL carries it');
         assert.ok(!withoutAuthUrl.includes(SECRET));
         const index = await browser.request(`${stack.origin}/`);
@@ -464,10 +471,18 @@ describe('is this token still good?', () => {
         const { browser, url } = await loggedIn(stack);
         const status = await statusOf(browser, url);
         assert.equal(status.text, 'Active');
-        assert.match(status.expiresAt ?? '', /^\d{1,2} \w{3} \d{4}, \d\d:\d\d \(in (1 h 59|2 h 0) min\)$/);
+        assert.match(
+            status.expiresAt ?? '',
+            /^\d{1,2} \w{3} \d{4}, \d\d:\d\d:\d\d [\w+:-]+ \(in (1 h 59|2 h 0) min\)$/,
+        );
         const html = (await browser.request(url)).body;
         assert.equal(fieldOf(html, 'token-status'), 'Active');
-        assert.match(html, /<dd id="token-status" aria-live="polite">/, 'the status the script rewrites is announced');
+        assert.match(
+            html,
+            /<span id="token-status" aria-live="polite">/,
+            'the status the script rewrites is announced',
+        );
+        assert.match(text(html), /Status Active \(checked at \d\d:\d\d:\d\d\)/, 'says when it was checked');
         assert.equal(fieldOf(html, 'expires-at'), status.expiresAt);
     });
 
@@ -548,6 +563,7 @@ describe('OpenID Connect', () => {
             const stack = await startStack(t, { env, sim: { ...withOpenId, idTokenFault: fault as never } });
             const { html } = await loggedIn(stack, OPENID, 'mallory@example.com');
             assert.match(fieldOf(html, 'id-token-status') ?? '', /^Not verified, so not shown as your identity/);
+            assert.match(html, /<p id="id-token-status" class="warning" role="alert">/, 'a failed check is a warning');
             assert.match(fieldOf(html, 'id-token-status') ?? '', reason);
             assert.equal(fieldOf(html, 'id-token-username'), undefined);
             assert.equal(fieldOf(html, 'access-token') !== undefined, true, 'the token is still shown');

@@ -154,7 +154,7 @@ describe('a local attacker and the shared localhost cookie', () => {
         assert.equal(page.status, 200);
         assert.match(
             text(page.body),
-            /Finish this login\? .*Production \(127\.0\.0\.1:\d+\).* started in this browser at \d\d:\d\d/,
+            /Finish this login\? .*Production \(127\.0\.0\.1:\d+\).* started in this browser at \d{1,2} \w{3} \d{4}, \d\d:\d\d:\d\d/,
         );
         assert.equal(stack.sim.stats.tokenForCode.has(code), false, 'nothing is redeemed without the confirmation');
         assert.doesNotMatch(page.body, /attacker@evil\.example/);

@@ -49,7 +49,7 @@ describe('secrets never printed', () => {
             steps.authorizeUrl.searchParams.get('state')!,
             accessTokenOf(steps.result!.body)!,
         );
-        sentinels.push(/<code id="refresh-token">([^<]*)</.exec(steps.result!.body)![1]!);
+        sentinels.push(/<code id="refresh-token" data-secret>([^<]*)</.exec(steps.result!.body)![1]!);
         challenges.push(steps.authorizeUrl.searchParams.get('code_challenge')!);
         await b.post(`${steps.resultUrl}/query`, { soql: 'SELECT Id, Name FROM Account' });
         await b.post(`${steps.resultUrl}/refresh`, {});

@@ -48,16 +48,32 @@ describe('hand-off snippets quote what they carry for their own language', () =>
         const literals = [...code.matchAll(/"(?:[^"\\]|\\.)*"/g)].map((m) => JSON.parse(m[0]) as string);
         for (const v of [HOSTILE, input.soql]) assert.ok(literals.includes(v), v);
     });
-    it('the sf CLI lines: a POSIX shell passes the token and the auth URL through unchanged', () => {
-        const { accessToken, sfdxUrl } = sfCliLines(input);
-        const echoed = (line: string) =>
-            execFileSync('sh', ['-c', line.replace(/ sf org login .*$/, ' printenv SF_ACCESS_TOKEN')], {
-                encoding: 'utf8',
-            });
-        assert.equal(echoed(accessToken), `${HOSTILE}\n`);
-        const piped = execFileSync('sh', ['-c', sfdxUrl!.replace(/\| sf org login .*$/, '')], { encoding: 'utf8' });
-        assert.equal(piped.trim(), sfdxAuthUrl(input));
+    it("the sf CLI lines carry no secret (it comes from the clipboard or a prompt) and parse on today's CLI", () => {
+        const { accessToken, sfdxUrl } = sfCliLines(input, 'linux');
+        for (const line of [accessToken, sfdxUrl!]) {
+            for (const secret of [HOSTILE, 'consumer-secret', '5Aep861.refresh']) assert.ok(!line.includes(secret));
+        }
+        // plugin-auth's `sfdx-url-stdin` is a file flag that takes only stdin: its value must be `-`.
+        assert.equal(
+            sfdxUrl,
+            'xclip -selection clipboard -o | sf org login sfdx-url --sfdx-url-stdin - --alias sf-oauth-auth',
+        );
+        assert.equal(
+            accessToken,
+            "sf org login access-token --instance-url 'https://acme.my.salesforce.com' --alias sf-oauth-auth",
+        );
+        assert.doesNotMatch(accessToken, /--no-prompt|SF_ACCESS_TOKEN/);
     });
+    const clipboards: Array<[NodeJS.Platform, string]> = [
+        ['darwin', 'pbpaste'],
+        ['win32', 'Get-Clipboard'],
+        ['linux', 'xclip -selection clipboard -o'],
+    ];
+    for (const [platform, command] of clipboards) {
+        it(`on ${platform} the auth URL is read from the clipboard with ${command}`, () => {
+            assert.ok(sfCliLines(input, platform).sfdxUrl!.startsWith(`${command} | sf org login sfdx-url`));
+        });
+    }
     it('the SFDX auth URL is force://key:secret:refresh@instance-host, and absent without a refresh token', () => {
         assert.equal(sfdxAuthUrl(input), 'force://3MVG9.key:consumer-secret:5Aep861.refresh@acme.my.salesforce.com');
         assert.equal(sfdxAuthUrl({ ...input, tokens: { ...input.tokens, refreshToken: undefined } }), undefined);

@@ -59,6 +59,7 @@ describe('Store', () => {
             environment: 'Production' as const,
             loginHost: 'login.salesforce.com',
             baseUrl: 'https://login.salesforce.com',
+            instanceUrl: 'https://acme.my.salesforce.com',
             createdAt: clock.now,
             session: { kind: 'revoked' as const },
         };
@@ -82,6 +83,7 @@ describe('Store', () => {
                 environment: 'Production',
                 loginHost: 'login.salesforce.com',
                 baseUrl: 'https://login.salesforce.com',
+                instanceUrl: 'https://acme.my.salesforce.com',
                 createdAt: clock.now,
                 session: { kind: 'revoked' },
             });

@@ -4,7 +4,14 @@ import { describe, it } from 'node:test';
 import { errorTitle } from '../../src/messages.js';
 import { shellQuote } from '../../src/handoff.js';
 import { loadConfig } from '../../src/config.js';
-import { formatExpiry, formatIssuedAt, indexView, relativeTime, statusView } from '../../src/view-model.js';
+import {
+    formatExpiry,
+    formatIssuedAt,
+    formatLocalDateTime,
+    indexView,
+    relativeTime,
+    statusView,
+} from '../../src/view-model.js';
 
 describe('shellQuote', () => {
     for (const value of ['plain', "it's", "a'b'c", '$(id) `x` "y" \\ ;|&', "'"]) {
@@ -14,15 +21,27 @@ describe('shellQuote', () => {
     }
 });
 
+/** The one way every page writes a moment: local, day month year, to the second, with the zone. */
+const ONE_DATE_FORMAT = /^\d{1,2} \w{3} \d{4}, \d\d:\d\d:\d\d [\w+:-]+$/;
+
 describe('formatIssuedAt', () => {
-    const cases: Array<[string | undefined, string | undefined]> = [
-        ['1700000000000', '2023-11-14 22:13:20 UTC'],
-        ['1700000000', '2023-11-14 22:13:20 UTC'],
+    it('milliseconds since the epoch (Salesforce) are written in the one date format', () => {
+        assert.match(formatIssuedAt('1700000000000')!, ONE_DATE_FORMAT);
+        assert.match(formatIssuedAt('1700000000000')!, /^1[45] Nov 2023, /);
+    });
+    it('ten digits are read as seconds: the same moment', () => {
+        assert.equal(formatIssuedAt('1700000000'), formatIssuedAt('1700000000000'));
+    });
+    it('the same moment in UTC and in the one format agree on the minute and second', () => {
+        assert.match(formatIssuedAt('1700000000000')!, /:\d\d:20 /);
+        assert.equal(formatLocalDateTime(1_700_000_000_000), formatIssuedAt('1700000000000'));
+    });
+    const kept: Array<[string | undefined, string | undefined]> = [
         ['soon', 'soon'],
         [undefined, undefined],
     ];
-    for (const [input, expected] of cases) {
-        it(`${input} is shown as ${expected}`, () => assert.equal(formatIssuedAt(input), expected));
+    for (const [input, expected] of kept) {
+        it(`${input} is not a time and is shown as it came`, () => assert.equal(formatIssuedAt(input), expected));
     }
 });
 
@@ -54,7 +73,10 @@ describe('token status and expiry', () => {
         });
     }
     it('the expiry names the local time and the distance', () => {
-        assert.match(formatExpiry((now + 118 * 60_000) / 1000, now), /^\d{1,2} Nov 2026, \d\d:\d\d \(in 1 h 58 min\)$/);
+        assert.match(
+            formatExpiry((now + 118 * 60_000) / 1000, now),
+            /^\d{1,2} Nov 2026, \d\d:\d\d:\d\d [\w+:-]+ \(in 1 h 58 min\)$/,
+        );
     });
     const config = loadConfig({ CLIENT_ID: 'k', CLIENT_SECRET: 's' });
     const publicConfig = loadConfig({ CLIENT_ID: 'k' });
