@@ -271,6 +271,61 @@ describe('after the login', () => {
         });
     }
 
+    const validSoql: Array<[string, string, RegExp]> = [
+        [
+            'SELECT Id, Name, Email FROM Contact LIMIT 3',
+            '3 records',
+            /Id Name Email 0035g00000SimC1AAK Rose Gonzalez rose\.gonzalez@example\.com/,
+        ],
+        ['SELECT COUNT() FROM Contact', '8 records', /^$/],
+        [
+            'SELECT Name, CreatedDate FROM Account ORDER BY Name DESC LIMIT 1',
+            '1 record',
+            /^Name CreatedDate United Oil & Gas Corp\. 2026-\d\d-\d\dT09:30:00\.000\+0000$/,
+        ],
+    ];
+    for (const [soql, summary, table] of validSoql) {
+        it(`the simulated org answers valid SOQL that a real org would: ${soql}`, async () => {
+            const { browser, url } = await loggedIn(stack);
+            await browser.post(`${url}/query`, { soql });
+            const html = (await browser.request(url)).body;
+            assert.equal(fieldOf(html, 'query-summary'), summary);
+            const rows = /<table id="query-results">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+            assert.match(text(rows).trim(), table);
+        });
+    }
+
+    it('the query card of a simulated org says what the org holds and which SOQL it understands', async () => {
+        const { html } = await loggedIn(stack);
+        assert.match(fieldOf(html, 'simulated-data') ?? '', /6 Accounts .* 8 Contacts .* COUNT\(\)/);
+    });
+
+    it("the Salesforce CLI lines parse on today's CLI, carry no secret and name the CLI release they were checked with", async () => {
+        const { html } = await loggedIn(stack);
+        const sfdxUrl = fieldOf(html, 'sf-sfdx-url') ?? '';
+        const accessToken = fieldOf(html, 'sf-access-token') ?? '';
+        assert.match(sfdxUrl, / \| sf org login sfdx-url --sfdx-url-stdin - --alias sf-oauth-auth$/);
+        assert.match(accessToken, /^sf org login access-token --instance-url '[^']+' --alias sf-oauth-auth$/);
+        for (const line of [sfdxUrl, accessToken]) {
+            assert.ok(!line.includes(SECRET) && !line.includes(accessTokenOf(html)!), 'no secret in a command line');
+        }
+        assert.match(text(html), /These lines were checked against @salesforce\/cli \d+\.\d+\.\d+/);
+    });
+
+    it('a sandbox result names the org kind once: the badge says Sandbox and the note beside it does not repeat it', async () => {
+        const { html } = await loggedIn(stack, { sf_env: 'Sandbox' });
+        assert.equal(fieldOf(html, 'org-kind'), 'Sandbox');
+        assert.match(fieldOf(html, 'flow-name') ?? '', /^Web Server flow · 127\.0\.0\.1:\d+$/);
+    });
+
+    it('a Refresh says so inside the token card, where the page scrolls to', async () => {
+        const { browser, url } = await loggedIn(stack);
+        await browser.post(`${url}/refresh`, {});
+        const html = (await browser.request(url)).body;
+        const card = html.slice(html.indexOf('class="card token-card"'), html.indexOf('id="who"'));
+        assert.match(card, /id="notice">Refreshed: a new access token was issued/);
+    });
+
     it('a MALFORMED_QUERY message keeps its lines on the page: the query, the caret, then the position', async () => {
         const { browser, url } = await loggedIn(stack);
         await browser.post(`${url}/query`, { soql: 'SELECT Id FROM' });
@@ -623,6 +678,14 @@ describe('hand-off and the logins of this browser', () => {
         const stack = await startStack(t);
         const { html } = await loggedIn(stack, { sf_env: 'Sandbox' }, 'ada@example.com');
         assert.match(html, /<title>ada@example\.com · Sandbox · sf-oauth-auth<\/title>/);
+    });
+
+    it('the tab title and the badge agree, both from the instance URL: a Custom login to a sandbox My Domain', async (t) => {
+        const stack = await startStack(t);
+        const { html } = await loggedIn(stack, { sf_env: 'Custom', my_domain: 'acme--uat.sandbox.my.salesforce.com' });
+        const badge = fieldOf(html, 'org-kind');
+        assert.equal(badge, 'Sandbox');
+        assert.match(html, new RegExp(`<title>[^<]* · ${badge} · sf-oauth-auth</title>`));
     });
 });
 

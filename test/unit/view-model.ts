@@ -12,6 +12,7 @@ import {
     relativeTime,
     statusView,
 } from '../../src/view-model.js';
+import { breakPoints } from '../../src/result-view.js';
 
 describe('shellQuote', () => {
     for (const value of ['plain', "it's", "a'b'c", '$(id) `x` "y" \\ ;|&', "'"]) {
@@ -115,4 +116,35 @@ describe('indexView', () => {
             ],
         );
     });
+});
+
+describe('breakPoints: where a long heading may wrap on a phone', () => {
+    const cases: Array<[string, string[]]> = [
+        ['api.user@acme.com', ['api.', 'user', '@acme.', 'com']],
+        ['ada@example.com', ['ada', '@example.', 'com']],
+        ['test.salesforce.com', ['test.', 'salesforce.', 'com']],
+        ['nobreak', ['nobreak']],
+    ];
+    for (const [input, parts] of cases) {
+        it(`${input} breaks only before @ and after dots: ${parts.join(' | ')}`, () => {
+            assert.deepEqual(breakPoints(input), parts);
+            assert.equal(parts.join(''), input);
+        });
+    }
+});
+
+describe('the first page follows the environment picked', () => {
+    const config = loadConfig({ CLIENT_ID: 'k', CLIENT_SECRET: 's' });
+    const help: Array<[string, RegExp]> = [
+        ['Production', /^A production org logs in at login\.salesforce\.com/],
+        ['Sandbox', /^A sandbox \(or scratch org\) login goes to test\.salesforce\.com/],
+        ['Dev', /^A Developer Edition org logs in at login\.salesforce\.com/],
+        ['Custom', /^The org's own My Domain/],
+    ];
+    for (const [environment, expected] of help) {
+        it(`${environment}: the help under the choice says where that login goes`, () => {
+            const view = indexView(config, { form: { sf_env: environment } });
+            assert.match(view.environmentHelp[view.form.sf_env]!, expected);
+        });
+    }
 });
