@@ -342,6 +342,49 @@ describe('in a real browser', () => {
         },
     );
 
+    browserTest(
+        'the small things: the help follows the environment, Check again says when, and a long username wraps only between its parts on a phone',
+        async () => {
+            await newPage({ width: 360, height: 740 });
+            await page.goto(`${stack.origin}/`);
+            assert.match((await page.locator('#sf_env_help').textContent()) ?? '', /^A production org/);
+            await page.getByLabel('Environment').selectOption('Sandbox');
+            assert.match((await page.locator('#sf_env_help').textContent()) ?? '', /^A sandbox \(or scratch org\)/);
+            await loginThroughForm(
+                `${stack.origin}/`,
+                'Production',
+                'a.very.long.username.for.integrations@subsidiary.example-company.com',
+            );
+            await page.getByRole('button', { name: 'Check again' }).click();
+            await page.waitForURL(/#token$/);
+            assert.match((await page.locator('#checked-at').textContent()) ?? '', /^\(checked at \d\d:\d\d:\d\d\)$/);
+            // Where each line of the heading starts: only after a space, a dot or a hyphen, or at the @.
+            const breaks = await page.evaluate(() => {
+                const h1 = document.querySelector('h1')!;
+                const found: string[] = [];
+                let lastTop = -1;
+                let previous = '';
+                const walker = document.createTreeWalker(h1, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    for (let i = 0; i < node.textContent!.length; i++) {
+                        const range = document.createRange();
+                        range.setStart(node, i);
+                        range.setEnd(node, i + 1);
+                        const top = range.getBoundingClientRect().top;
+                        const char = node.textContent![i]!;
+                        if (lastTop >= 0 && top > lastTop + 4 && char.trim() !== '') found.push(`${previous}|${char}`);
+                        if (char.trim() !== '') lastTop = top;
+                        previous = char;
+                    }
+                }
+                return found;
+            });
+            assert.ok(breaks.length > 0, 'the heading wraps at this width');
+            for (const b of breaks) assert.match(b, /^[ .-]\||\|@$/, `a line starts mid-word: ${b}`);
+            assertNoProblems();
+        },
+    );
+
     browserTest('the My Domain field shows only for Custom, and typing one picks Custom', async () => {
         await newPage();
         await page.goto(`${stack.origin}/`);
@@ -370,8 +413,21 @@ describe('in a real browser', () => {
             await page.getByRole('button', { name: 'Run query', exact: true }).click();
             await page.locator('#query-results').waitFor();
             await assertAccessible(`the result page with a query (${dark ? 'dark' : 'light'})`);
+            await page.locator('#handoff-sf summary').click();
+            await page.locator('#transcript .exchange summary').first().click();
+            await assertAccessible(`the result page with a hand-off and an exchange open (${dark ? 'dark' : 'light'})`);
             await page.goto(`${stack.origin}/nowhere`);
             await assertAccessible(`the 404 page (${dark ? 'dark' : 'light'})`);
+            // An error page with the exchange that failed.
+            stack.sim.settings.runAsUser = undefined;
+            await page.goto(`${stack.origin}/`);
+            await page.getByLabel('Client Credentials (an integration, no person)').check();
+            await page.getByLabel('My Domain or Experience Cloud site (for Custom)').fill('acme.my.salesforce.com');
+            await page.getByRole('button', { name: 'Get a token' }).click();
+            await page.getByRole('heading', { name: 'The app has no Run As user' }).waitFor();
+            await page.locator('#transcript .exchange summary').first().click();
+            await assertAccessible(`an error page with its transcript (${dark ? 'dark' : 'light'})`);
+            stack.sim.settings.runAsUser = 'integration.user@test.not';
             assert.equal(
                 await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme),
                 'light dark',
