@@ -51,10 +51,10 @@ parentPort?.on('message', async ({ id, url, init, follow, tab }: Visit) => {
         const first = await claimed(url, await request(url, { ...init, agent }), init, tab);
         const answered = now();
         const location = first.headers.location;
-        const page =
-            follow && location
-                ? await request(new URL(location, url).href, { headers: init.headers, agent })
-                : undefined;
+        // A browser keeps the cookie an answer sets, and sends it with the redirect it follows.
+        const setCookie = first.headers['set-cookie'];
+        const headers = setCookie ? { ...init.headers, cookie: String(setCookie).split(';')[0]! } : init.headers;
+        const page = follow && location ? await request(new URL(location, url).href, { headers, agent }) : undefined;
         parentPort!.postMessage({ id, first, page, started, answered, shown: now() } satisfies Visited);
     } catch (err) {
         parentPort!.postMessage({ id, started, answered: 0, shown: 0, error: String(err) } satisfies Visited);
