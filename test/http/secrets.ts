@@ -99,6 +99,42 @@ describe('secrets never printed', () => {
         }
     });
 
+    it('Client Credentials and JWT Bearer, accepted or refused, print no secret, assertion or token, and no page holds the assertion', async (t) => {
+        let assertion = '';
+        const own = await startStack(t, {
+            wrapSalesforce: (client) => ({
+                ...client,
+                jwtBearer: (baseUrl, signed, call) => {
+                    assertion = signed;
+                    return client.jwtBearer(baseUrl, signed, call);
+                },
+            }),
+        });
+        const b = new Browser();
+        const cc = { flow: 'client_credentials', sf_env: 'Custom', my_domain: 'acme.my.salesforce.com' };
+        const ccPage = (await b.request((await b.post(`${own.origin}/login`, cc)).location!)).body;
+        const jwt = { flow: 'jwt_bearer', sf_env: 'Production', username: 'ci@test.not' };
+        const jwtPage = (await b.request((await b.post(`${own.origin}/login`, jwt)).location!)).body;
+        own.sim.settings.runAsUser = undefined;
+        own.sim.settings.jwtApprovedUsers = [];
+        const refused = [
+            (await b.post(`${own.origin}/login`, cc)).body,
+            (await b.post(`${own.origin}/login`, jwt)).body,
+        ];
+        const signature = assertion.split('.')[2]!;
+        assert.ok(signature.length > 300, 'the assertion was captured');
+        const tokens = [accessTokenOf(ccPage)!, accessTokenOf(jwtPage)!];
+        const output = [...own.logs, ...printed].join('\n');
+        for (const s of [SECRET, assertion, signature, ...tokens]) {
+            assert.ok(!output.includes(s), `the output contains a sentinel ending …${s.slice(-4)}`);
+        }
+        for (const page of [ccPage, jwtPage, ...refused]) {
+            for (const s of [SECRET, signature])
+                assert.ok(!page.includes(s), `a page holds a sentinel ending …${s.slice(-4)}`);
+        }
+        for (const page of refused) for (const token of tokens) assert.ok(!page.includes(token));
+    });
+
     it('a callback that fails the state check prints no part of its query', async () => {
         const b = new Browser();
         const { authorizeUrl, request } = await startLogin(stack, b);
