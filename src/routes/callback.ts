@@ -6,52 +6,33 @@ import { constantTimeEqual, randomToken } from '../crypto.js';
 import { AppError } from '../errors.js';
 import { callbackMessages } from '../messages.js';
 import { codeFromCallback, readCallbackParams } from '../oauth/callback.js';
-import { startLearning } from './identity.js';
-import { pageCall, type Deps } from './deps.js';
-import { browserId, cookieValue, formFields, RANDOM_ID, redirect } from './middleware.js';
-import { startStatusCheck } from './status.js';
-import { Transcript } from '../transcript.js';
+import type { Deps } from './deps.js';
+import { browserId, cookieValue, formFields, RANDOM_ID } from './middleware.js';
+import { keepResult, recordedCall, showingExchanges } from './new-result.js';
 import { formatLocalDateTime } from '../view-model.js';
-import type { AwaitingTab, LoginResult, PendingLogin } from '../types.js';
+import type { AwaitingTab, PendingLogin } from '../types.js';
 
 /**
  * Redeems the code at the host that issued it and sends the browser to the result at once: who logged in is
  * asked in the same moment, and the result page waits for it, so the browser's redirect overlaps that call.
  */
 async function redeem(deps: Deps, res: Response, { login, browser, code }: AwaitingTab): Promise<void> {
-    const transcript = new Transcript();
-    const call = { ...pageCall(res), record: transcript.add };
-    let exchanged;
-    try {
-        exchanged = await deps.salesforce.exchangeCode(login.baseUrl, code, login.verifier, call);
-    } catch (err) {
-        if (err instanceof AppError) err.exchanges = transcript.list().exchanges;
-        throw err;
-    }
-    const result: LoginResult = {
-        id: randomToken(),
+    const { call, transcript } = recordedCall(res);
+    const exchanged = await showingExchanges(transcript, () =>
+        deps.salesforce.exchangeCode(login.baseUrl, code, login.verifier, call),
+    );
+    const { environment, loginHost, baseUrl } = login;
+    keepResult(deps, res, {
         flow: 'web_server',
         browser,
-        environment: login.environment,
-        loginHost: login.loginHost,
-        baseUrl: login.baseUrl,
-        instanceUrl: exchanged.tokens.instanceUrl,
-        createdAt: deps.store.time(),
+        environment,
+        loginHost,
+        baseUrl,
+        exchanged,
         transcript,
-        session: {
-            kind: 'active',
-            tokens: exchanged.tokens,
-            signatureVerified: exchanged.signatureVerified,
-            apiVersion: deps.config.apiVersion,
-        },
-    };
-    const work = deps.store.addResult(result);
-    startLearning(deps, work, result, exchanged, login, call);
-    // Post/Redirect/Get (RFC 6749 §4.1.2 asks the client to keep the code out of reach): the code leaves the
-    // address bar, and a reload cannot re-exchange it.
-    redirect(res, 303, `/result/${result.id}`);
-    // Introspection is not waited for: the page's script asks status.json for its verdict.
-    startStatusCheck(deps, result, exchanged.tokens.accessToken);
+        call,
+        openId: login,
+    });
 }
 
 /** What the confirmation page names: where the login went and when it started. */

@@ -6,13 +6,11 @@ import { randomToken } from '../crypto.js';
 import { AppError } from '../errors.js';
 import { REQUEST } from '../messages.js';
 import { assertionContent, audienceFor, signAssertion } from '../oauth/jwt-assertion.js';
-import { Transcript } from '../transcript.js';
-import type { AssertionShown, CallContext, Exchanged, LoginResult } from '../types.js';
-import { startLearning } from './identity.js';
-import { pageCall, type Deps } from './deps.js';
+import type { AssertionShown, CallContext } from '../types.js';
+import type { Deps } from './deps.js';
 import { FormRefusal, refusedForm, type LoginForm } from './login-form.js';
-import { browserId, redirect, setBrowserCookie } from './middleware.js';
-import { startStatusCheck } from './status.js';
+import { browserId, setBrowserCookie } from './middleware.js';
+import { keepResult, recordedCall, showingExchanges } from './new-result.js';
 
 /** The JWT Bearer assertion of this login, signed with the configured key; a key problem refuses the form. */
 async function signedAssertion(
@@ -46,61 +44,29 @@ async function signedAssertion(
     return { shown, signed: await signAssertion(shown, key.privateKey) };
 }
 
-/** The token request of the flow; a refusal carries the exchange, so the error page can show it. */
-async function requestToken(deps: Deps, res: Response, form: LoginForm, call: CallContext, transcript: Transcript) {
-    let assertion: AssertionShown | undefined;
-    try {
-        let exchanged: Exchanged;
-        if (form.flow === 'client_credentials') {
-            exchanged = await deps.salesforce.clientCredentials(form.baseUrl, call);
-        } else {
-            const { shown, signed } = await signedAssertion(deps, res, form);
-            assertion = shown;
-            exchanged = await deps.salesforce.jwtBearer(form.baseUrl, signed, call);
-        }
-        return { exchanged, assertion };
-    } catch (err) {
-        if (err instanceof AppError) err.exchanges = transcript.list().exchanges;
-        throw err;
+/** The token request of the flow, and for JWT Bearer the assertion it sent. */
+async function requestToken(deps: Deps, res: Response, form: LoginForm, call: CallContext) {
+    if (form.flow === 'client_credentials') {
+        return { exchanged: await deps.salesforce.clientCredentials(form.baseUrl, call), assertion: undefined };
     }
+    const { shown, signed } = await signedAssertion(deps, res, form);
+    return { exchanged: await deps.salesforce.jwtBearer(form.baseUrl, signed, call), assertion: shown };
 }
 
 export async function directLogin(deps: Deps, req: Request, res: Response, form: LoginForm): Promise<void> {
     const { store } = deps;
     res.locals.loginHost = form.loginHost;
     if (!store.hasRoomForResult()) throw new AppError('busy', REQUEST.busy);
-    const transcript = new Transcript();
-    const call = { ...pageCall(res), record: transcript.add };
+    const { call, transcript } = recordedCall(res);
     let requested;
     try {
-        requested = await requestToken(deps, res, form, call, transcript);
+        requested = await showingExchanges(transcript, () => requestToken(deps, res, form, call));
     } catch (err) {
         if (err instanceof FormRefusal) return refusedForm(deps, res, err);
         throw err;
     }
-    const { exchanged, assertion } = requested;
     const browser = browserId(deps.config, store, req) ?? randomToken();
-    const result: LoginResult = {
-        id: randomToken(),
-        flow: form.flow,
-        browser,
-        environment: form.environment,
-        loginHost: form.loginHost,
-        baseUrl: form.baseUrl,
-        instanceUrl: exchanged.tokens.instanceUrl,
-        createdAt: store.time(),
-        assertion,
-        transcript,
-        session: {
-            kind: 'active',
-            tokens: exchanged.tokens,
-            signatureVerified: exchanged.signatureVerified,
-            apiVersion: deps.config.apiVersion,
-        },
-    };
-    const work = store.addResult(result);
-    startLearning(deps, work, result, exchanged, undefined, call);
     setBrowserCookie(deps, res, browser);
-    redirect(res, 303, `/result/${result.id}`);
-    startStatusCheck(deps, result, exchanged.tokens.accessToken);
+    const { flow, environment, loginHost, baseUrl } = form;
+    keepResult(deps, res, { flow, browser, environment, loginHost, baseUrl, ...requested, transcript, call });
 }

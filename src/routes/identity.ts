@@ -10,7 +10,7 @@ import type { CallContext, Exchanged, IdTokenVerdict, LoginResult, PendingLogin,
 import type { Deps } from './deps.js';
 
 /** What an id_token is checked against: where the login went and the nonce it sent (web server flow only). */
-type OpenIdLogin = Pick<PendingLogin, 'baseUrl' | 'nonce'>;
+export type OpenIdLogin = Pick<PendingLogin, 'baseUrl' | 'nonce'>;
 
 /** OpenID Connect: the id_token checked against the login host's keys, this login's nonce and the Consumer Key. */
 async function checkIdToken(

@@ -210,15 +210,18 @@ export class Org {
         return value;
     }
 
-    /** An access token of its own family, for the grants that issue no refresh token. */
-    mintAccessToken(realm: Realm, username: string, scope: string[]): string {
+    /**
+     * An access token: of its own family for the grants that issue no refresh token, or of a refresh token's
+     * family with that token as its `parent`.
+     */
+    mintAccessToken(realm: Realm, username: string, scope: string[], family = randomText(8), parent?: string) {
         const accessToken = `${ORG_IDS[realm].slice(0, 15)}!AR${randomText(48)}${this.settings.accessTokenExtra}`;
-        const family = randomText(8);
         this.tokens.set(accessToken, {
             kind: 'access',
             realm,
             username,
             scope,
+            parent,
             family,
             revoked: false,
             issuedAt: Date.now(),
@@ -241,22 +244,10 @@ export class Org {
     ) {
         const org = ORG_IDS[realm];
         const family = previous ? (this.tokens.get(previous)?.family ?? randomText(8)) : randomText(8);
-        const accessToken = `${org.slice(0, 15)}!AR${randomText(48)}${this.settings.accessTokenExtra}`;
         const refreshToken = this.newRefreshToken(realm, username, scope, family, previous);
-        const parent = refreshToken ?? previous;
-        const now = Date.now();
-        this.tokens.set(accessToken, {
-            kind: 'access',
-            realm,
-            username,
-            scope,
-            parent,
-            family,
-            revoked: false,
-            issuedAt: now,
-        });
+        const accessToken = this.mintAccessToken(realm, username, scope, family, refreshToken ?? previous);
         const id = `${this.urls[realm]}/id/${org}/${userId(username)}`;
-        const issuedAt = String(now);
+        const issuedAt = String(this.token(accessToken)!.issuedAt);
         const withIdToken = openid !== undefined && scope.includes('openid');
         // In the order real orgs send the fields (a transcript of the exchange shows it).
         const body: Record<string, string | undefined> = {
