@@ -12,6 +12,17 @@ const JWT_SETTING =
     'Setup → External Client App Manager → your app → Settings → OAuth Settings → Flow Enablement → Enable JWT Bearer Flow, then upload the certificate (Connected App: App Manager → your app → Edit → Use digital signatures)';
 const PRE_AUTHORIZED = `${POLICIES} → Permitted Users: "Admin approved users are pre-authorized"`;
 
+/** The Client Credentials flow is off on the app. */
+const CLIENT_CREDENTIALS_OFF = {
+    grant: 'client_credentials',
+    headline: 'Client Credentials is not enabled on the app',
+    explain: () => ({
+        cause: 'Salesforce refused the client_credentials grant for this app: the flow is not enabled on it.',
+        steps: [`${CLIENT_CREDENTIALS_SETTING}, accept the warning, save.`, `Then set its Run As user: ${RUN_AS}.`],
+        note: TAKES_TIME,
+    }),
+} as const;
+
 export const FLOW_ROWS: readonly Row[] = [
     {
         error: 'invalid_grant',
@@ -41,27 +52,14 @@ export const FLOW_ROWS: readonly Row[] = [
             note: TAKES_TIME,
         }),
     },
-    {
-        error: 'invalid_client',
-        grant: 'client_credentials',
-        description: /flow not enabled|not enabled/i,
-        headline: 'Client Credentials is not enabled on the app',
-        explain: () => ({
-            cause: 'The app does not allow the Client Credentials flow.',
-            steps: [`${CLIENT_CREDENTIALS_SETTING}, accept the warning, save.`, `Then set its Run As user: ${RUN_AS}.`],
-            note: TAKES_TIME,
-        }),
-    },
-    ...['unauthorized_client', 'unsupported_grant_type'].map((error): Row => ({
-        error,
-        grant: 'client_credentials',
-        headline: 'Client Credentials is not enabled on the app',
-        explain: () => ({
-            cause: 'Salesforce refused the client_credentials grant for this app: the flow is not enabled on it.',
-            steps: [`${CLIENT_CREDENTIALS_SETTING}, accept the warning, save.`, `Then set its Run As user: ${RUN_AS}.`],
-            note: TAKES_TIME,
-        }),
-    })),
+    // Reports of this refusal differ (which code, which words), so each form seen points to the same fix.
+    ...(
+        [
+            ['invalid_client', /not enabled/i],
+            ['unauthorized_client', undefined],
+            ['unsupported_grant_type', undefined],
+        ] as const
+    ).map(([error, description]): Row => ({ error, description, ...CLIENT_CREDENTIALS_OFF })),
     {
         error: 'invalid_client',
         grant: 'client_credentials',
