@@ -290,10 +290,19 @@ describe('in a real browser', () => {
         assert.equal(await page.locator('#query-results tbody tr').count(), 5);
         assert.match((await page.locator('#query-results').textContent()) ?? '', /Edge Communications/);
 
+        // Valid SOQL on the simulated org's other object, and a count.
+        await page.getByLabel('SOQL').fill('SELECT COUNT() FROM Contact');
+        await page.getByRole('button', { name: 'Run query', exact: true }).click();
+        await page.locator('#query-summary', { hasText: /^8 records$/ }).waitFor();
+
         const before = await page.locator('#access-token').textContent();
         await page.getByRole('button', { name: 'Refresh token', exact: true }).click();
-        await page.getByText('Refreshed: a new access token was issued').waitFor();
+        const notice = page.locator('.token-card #notice');
+        await notice.getByText('Refreshed: a new access token was issued').waitFor();
         assert.notEqual(await page.locator('#access-token').textContent(), before);
+        // The page lands on the token card, and the notice is on screen, not scrolled away above it.
+        const box = (await notice.boundingBox())!;
+        assert.ok(box.y >= 0 && box.y + box.height <= 900, `the notice is on screen (y = ${box.y})`);
 
         await page.getByRole('button', { name: 'Revoke', exact: true }).click();
         // Revoke asks first: the page names what will stop working.
@@ -303,6 +312,36 @@ describe('in a real browser', () => {
         await page.getByRole('heading', { name: 'Tokens revoked' }).waitFor();
         assert.equal(await page.locator('#access-token').count(), 0);
         assertNoProblems();
+    });
+
+    browserTest('an id_token whose signature fails is reported as a warning, never as the identity', async () => {
+        const scopes = stack.sim.settings.scopes;
+        stack.sim.settings.scopes = [...scopes, 'openid'];
+        stack.sim.settings.idTokenFault = 'bad_signature';
+        try {
+            await newPage();
+            await page.goto(`${stack.origin}/`);
+            await page.getByText('Advanced options').click();
+            await page.getByLabel('Scopes').fill('api refresh_token web openid');
+            await page.getByRole('button', { name: 'Log in with Salesforce' }).click();
+            await page.getByRole('button', { name: 'Log In' }).click();
+            await page.waitForURL(/\/result\/[A-Za-z0-9_-]{43}$/);
+            const verdict = page.locator('#id-token-status');
+            assert.match(
+                (await verdict.textContent()) ?? '',
+                /^Not verified, so not shown as your identity: .*signature/,
+            );
+            assert.equal(await verdict.getAttribute('role'), 'alert');
+            const [warning, card] = await page.evaluate(() => [
+                getComputedStyle(document.getElementById('id-token-status')!).backgroundColor,
+                getComputedStyle(document.querySelector('.card')!).backgroundColor,
+            ]);
+            assert.notEqual(warning, card, 'styled as a warning, not as plain text');
+            await assertAccessible('a result page with a failed id_token');
+            assertNoProblems();
+        } finally {
+            stack.sim.settings.scopes = scopes;
+        }
     });
 
     browserTest("a denied consent shows Salesforce's error and how to fix it", async () => {
