@@ -120,8 +120,6 @@ export const RESULT = {
     notFound:
         'This result is not here: results live in memory, only in the browser that logged in, until the app restarts. Log in again.',
     revoked: 'These tokens were revoked. Log in again to get new ones.',
-    noRefreshToken:
-        'There is no refresh token: add the refresh_token (or offline_access) scope to the app and log in again.',
     emptySoql: 'Enter a SOQL query, for example SELECT Id, Name FROM Account LIMIT 5.',
     longSoql: 'This query is longer than 4000 characters; shorten it.',
     refreshed: (rotated: boolean, issuedAt: string | undefined) =>

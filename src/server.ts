@@ -5,6 +5,7 @@ import dotenv from 'dotenv';
 import { createApp } from './app.js';
 import { loadConfig, nearMisses, type Config } from './config.js';
 import { ConfigError } from './errors.js';
+import { fileJwtKey } from './oauth/jwt-key.js';
 import { bindLoopback, isLoopbackAddress, SLOW_CLIENT_LIMITS } from './serve.js';
 
 // Values already in the process environment win over .env.
@@ -32,7 +33,8 @@ try {
 
 try {
     const bound = await bindLoopback(config.host, config.port, SLOW_CLIENT_LIMITS, config.bind);
-    bound.serve(createApp(config));
+    const jwtKey = fileJwtKey(config.jwtKeyFile);
+    bound.serve(createApp(config, { jwtKey }));
     if (config.bind && !isLoopbackAddress(config.bind)) {
         console.warn(
             `WARNING: APP_BIND=${config.bind} listens beyond this machine. Anyone who can reach port ${config.port} ` +
@@ -47,6 +49,16 @@ try {
             ? 'Confidential client: CLIENT_SECRET is sent in the token request and verifies the response signature.'
             : 'Public client: no CLIENT_SECRET, so PKCE alone protects the code (untick "Require Secret for Web Server Flow").',
     );
+    // A key that cannot be used is named now, not at the first JWT Bearer login.
+    if (config.jwtKeyFile) {
+        await jwtKey().then(
+            () => console.log(`JWT Bearer: assertions are signed with the key in ${config.jwtKeyFile}.`),
+            (err: unknown) =>
+                console.warn(
+                    `WARNING: ${err instanceof Error ? err.message : String(err)} JWT Bearer logins are refused until it is fixed.`,
+                ),
+        );
+    }
     console.log('Stop with Control-C.');
     if (process.argv.includes('--open')) {
         // Loaded only when asked for: start-up stays fast.

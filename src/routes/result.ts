@@ -28,7 +28,7 @@ function refresh(deps: Deps): Action {
     return async (result, _fields, call) => {
         const session = active(result);
         const { tokens } = session;
-        if (!tokens.refreshToken) throw new AppError('bad_request', RESULT.noRefreshToken);
+        if (!tokens.refreshToken) throw new AppError('bad_request', RESULT.whyNoRefreshToken[result.flow]);
         const refreshed = await salesforce.refresh(result.baseUrl, tokens, call);
         result.session = {
             ...session,

@@ -95,6 +95,15 @@ describe('Client Credentials and JWT Bearer', () => {
         assert.equal(reuse.status, 401);
     });
 
+    it('a Refresh posted to a Client Credentials result is refused with 400 and says the flow issues no refresh token', async () => {
+        const { browser, url } = await resultOf(CC_FORM);
+        const before = stack.sim.stats.tokenRequests;
+        const reply = await browser.post(`${url}/refresh`, {});
+        assert.equal(reply.status, 400);
+        assert.match(text(reply.body), /Client Credentials never issues a refresh token/);
+        assert.equal(stack.sim.stats.tokenRequests, before);
+    });
+
     for (const sf_env of ['Production', 'Sandbox', 'Dev']) {
         it(`Client Credentials with ${sf_env} is refused before any call, naming the My Domain to use`, async () => {
             const before = stack.sim.stats.tokenRequests;

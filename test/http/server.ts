@@ -1,5 +1,6 @@
 // `npm start` as a person runs it: start-up validation, the port-taken message, the URLs it prints.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -108,6 +109,33 @@ describe('npm start', () => {
             ),
         );
         assert.match(out, /Public client: no CLIENT_SECRET/);
+    });
+
+    it('a JWT_KEY_FILE that cannot be used is named at start-up; a good one is confirmed, and neither prints the key', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'sfoa-key-'));
+        const good = join(dir, 'server.key');
+        const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+            type: 'pkcs8',
+            format: 'pem',
+        });
+        writeFileSync(good, pem, { mode: 0o600 });
+        const port = async () => {
+            const { close, port } = await bindLoopback('localhost', 0);
+            await close();
+            return String(port);
+        };
+        const missing = await run(
+            { CLIENT_ID: 'abc', APP_PORT: await port(), JWT_KEY_FILE: join(dir, 'nope.key') },
+            /Stop with Control-C/,
+        );
+        assert.match(
+            missing.err,
+            /WARNING: JWT_KEY_FILE \(.*nope\.key\) could not be read.* JWT Bearer logins are refused until it is fixed\./,
+        );
+        const fine = await run({ CLIENT_ID: 'abc', APP_PORT: await port(), JWT_KEY_FILE: good }, /Stop with Control-C/);
+        assert.match(fine.out, /JWT Bearer: assertions are signed with the key in .*server\.key\./);
+        assert.equal(fine.err, '');
+        for (const output of [missing.out, missing.err, fine.out, fine.err]) assert.ok(!output.includes('PRIVATE KEY'));
     });
 
     it('a client that trickles its headers is cut off within a second of headersTimeout, not 30 s later', async (t) => {
