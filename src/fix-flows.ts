@@ -149,7 +149,7 @@ export const FLOW_ROWS: readonly Row[] = [
             cause: "The External Client App is not in the org this request reached: local apps are not copied when a sandbox is created or refreshed; some orgs' External Client Apps also answer so when the audience is login.salesforce.com or test.salesforce.com.",
             steps: [
                 'Create (or install) the app in this org, upload the certificate again, and pre-authorize the user.',
-                "Or choose Custom with the org's My Domain; in your own code, use the My Domain as both the token host and the aud.",
+                "If the app is there: choose Custom with the org's My Domain and Audience: the My Domain itself; in your own code, use the My Domain as both the token host and the aud.",
             ],
         }),
     },

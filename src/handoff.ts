@@ -37,11 +37,20 @@ export const SF_CLI_CHECKED = '@salesforce/cli 2.150.6 (plugin-auth 5.0.6)';
  * The command that prints the clipboard on the machine the app runs on, which is the person's own: the lines
  * read a secret from there, so it never appears in a command line or the shell's history.
  */
-export function clipboardCommand(platform: NodeJS.Platform): string {
+export function clipboardCommand(platform: NodeJS.Platform, wayland = false): string {
     if (platform === 'darwin') return 'pbpaste';
     if (platform === 'win32') return 'Get-Clipboard';
-    return 'xclip -selection clipboard -o';
+    return wayland ? 'wl-paste' : 'xclip -selection clipboard -o';
 }
+
+/** Where the app runs: the person's own desktop, whose clipboard the lines read. */
+export interface Desktop {
+    platform: NodeJS.Platform;
+    /** A Wayland session (WAYLAND_DISPLAY set), whose clipboard `wl-paste` prints. */
+    wayland: boolean;
+}
+
+const THIS_DESKTOP: Desktop = { platform: process.platform, wayland: Boolean(process.env.WAYLAND_DISPLAY) };
 
 /**
  * `sf org login sfdx-url` reads the auth URL from standard input when `--sfdx-url-stdin` is given `-` (a file
@@ -50,13 +59,13 @@ export function clipboardCommand(platform: NodeJS.Platform): string {
  */
 export function sfCliLines(
     input: HandoffInput,
-    platform: NodeJS.Platform = process.platform,
+    desktop: Desktop = THIS_DESKTOP,
 ): { sfdxUrl?: string; accessToken: string } {
     const { tokens } = input;
     return {
         sfdxUrl:
             sfdxAuthUrl(input) &&
-            `${clipboardCommand(platform)} | sf org login sfdx-url --sfdx-url-stdin - --alias sf-oauth-auth`,
+            `${clipboardCommand(desktop.platform, desktop.wayland)} | sf org login sfdx-url --sfdx-url-stdin - --alias sf-oauth-auth`,
         accessToken: `sf org login access-token --instance-url ${shellQuote(tokens.instanceUrl)} --alias sf-oauth-auth`,
     };
 }

@@ -169,6 +169,16 @@ export function parseFlow(raw: string | undefined): Flow {
     throw new AppError('bad_request', FLOW.unknown(value.slice(0, 40)));
 }
 
+/** Which `aud` a JWT Bearer assertion names: the login host of the org's kind, or the org's My Domain itself. */
+export type AudienceChoice = 'login_host' | 'my_domain';
+
+export function parseAudienceChoice(raw: string | undefined): AudienceChoice {
+    const value = (raw ?? '').trim();
+    if (value === '' || value === 'login_host') return 'login_host';
+    if (value === 'my_domain') return 'my_domain';
+    throw new AppError('bad_request', FLOW.unknownAudience(value.slice(0, 40)));
+}
+
 /** A Salesforce username: shaped like an email address, at most 80 characters (help, "Usernames"). */
 export function parseUsername(raw: string | undefined): string {
     const username = (raw ?? '').trim();

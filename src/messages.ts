@@ -51,6 +51,9 @@ export const FLOW = {
         "Client Credentials is served by the org's My Domain, not by an Experience Cloud site: enter the org's My Domain (acme.my.salesforce.com).",
     needsSecret:
         'Client Credentials authenticates the app with its Consumer Secret: set CLIENT_SECRET in .env (Consumer Key and Secret on the app) and restart.',
+    unknownAudience: (value: string) => `Unknown audience "${value}": choose login_host or my_domain.`,
+    audienceNeedsMyDomain:
+        'The My Domain as the audience needs the My Domain: choose Custom and enter it (acme.my.salesforce.com).',
     noUsername: 'Enter the username of the Salesforce user to log in as (for example integration@acme.com).',
     badUsername:
         'The username must look like an email address (name@example.com), without spaces, at most 80 characters.',

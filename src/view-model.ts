@@ -81,6 +81,7 @@ function statusLine(config: Config, status: CheckedStatus | undefined, nowMs: nu
 export interface LoginFormValues {
     flow: string;
     username: string;
+    audience: string;
     sf_env: string;
     my_domain: string;
     scope: string;
@@ -124,6 +125,7 @@ export function indexView(config: Config, options: { form?: Partial<LoginFormVal
         form: {
             flow,
             username: options.form?.username ?? '',
+            audience: options.form?.audience === 'my_domain' ? 'my_domain' : 'login_host',
             sf_env: options.form?.sf_env ?? 'Production',
             my_domain: options.form?.my_domain ?? '',
             scope: options.form?.scope ?? config.scope ?? '',

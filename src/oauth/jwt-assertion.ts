@@ -18,17 +18,20 @@ export interface AudienceInput {
     sandboxUrl: string;
     /** Whether the Custom address is an Experience Cloud site. */
     site: boolean;
+    /** `my_domain`: the org's My Domain itself, which some External Client Apps require since Spring '26. */
+    audience?: 'login_host' | 'my_domain';
 }
 
 /**
  * Salesforce: "Use the authorization server's URL for the audience value: https://login.salesforce.com,
  * https://test.salesforce.com, or https://site.force.com/customers if implementing for an Experience Cloud site."
  * A My Domain takes the login host of its kind (a sandbox's or scratch org's is test.salesforce.com), even
- * though the token request goes to the My Domain.
+ * though the token request goes to the My Domain; or, when asked, the My Domain itself: External Client Apps in
+ * some orgs since Spring '26 refuse the login hosts as the audience (`app_not_found`) and want their My Domain.
  */
 export function audienceFor(input: AudienceInput): string {
     const { environment, loginHost, baseUrl, productionUrl, sandboxUrl } = input;
-    if (environment === 'Custom' && input.site) return baseUrl.replace(/\/+$/, '');
+    if (environment === 'Custom' && (input.site || input.audience === 'my_domain')) return baseUrl.replace(/\/+$/, '');
     const kind = orgKind(environment, loginHost);
     return kind === 'Sandbox' || kind === 'Scratch org' ? sandboxUrl : productionUrl;
 }

@@ -23,13 +23,14 @@ async function signedAssertion(
         key = await deps.jwtKey();
     } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        throw new FormRefusal(
-            { flow: 'jwt_bearer', sf_env: form.environment, username: form.username },
-            {
-                field: 'flow',
-                message: err.message,
-            },
-        );
+        const values = {
+            flow: 'jwt_bearer',
+            sf_env: form.environment,
+            username: form.username,
+            audience: form.audience,
+        };
+        const myDomain = form.environment === 'Custom' ? { my_domain: form.loginHost } : {};
+        throw new FormRefusal({ ...values, ...myDomain }, { field: 'flow', message: err.message });
     }
     const { config } = deps;
     const audience = audienceFor({ ...form, productionUrl: config.productionUrl, sandboxUrl: config.sandboxUrl });

@@ -9,6 +9,7 @@ import {
     parseMyDomain,
     parsePrompt,
     parseScope,
+    parseAudienceChoice,
     parseUsername,
 } from '../input.js';
 import { AppError } from '../errors.js';
@@ -50,6 +51,7 @@ const LOGIN_FIELDS = [
     'my_domain',
     'use_my_domain',
     'username',
+    'audience',
     'scope',
     'prompt',
     'login_hint',
@@ -89,6 +91,9 @@ function checkFlowNeeds(deps: Deps, f: Record<string, string | undefined>, flow:
         if (!deps.config.clientSecret) refuseField(f, 'flow', FLOW.needsSecret);
     }
     if (flow !== 'jwt_bearer') return undefined;
+    if (f.audience === 'my_domain' && (f.sf_env !== 'Custom' || isSiteAddress(target.loginHost))) {
+        refuseField({ ...f, sf_env: 'Custom' }, 'my_domain', FLOW.audienceNeedsMyDomain);
+    }
     try {
         return parseUsername(f.username);
     } catch (err) {
@@ -111,6 +116,7 @@ export function readLoginForm(deps: Deps, req: Request) {
         environment,
         ...target,
         username: checkFlowNeeds(deps, f, flow, target),
+        audience: parseAudienceChoice(f.audience),
         site: environment === 'Custom' && isSiteAddress(target.loginHost),
         scope: parseScope(f.scope) ?? deps.config.scope,
         prompt: parsePrompt(f.prompt) ?? deps.config.prompt,

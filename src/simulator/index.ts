@@ -140,6 +140,7 @@ export async function startSimulator(
         jwtCertificates: [],
         jwtPermittedUsers: 'admin_approved',
         jwtApprovedUsers: 'all',
+        jwtAudience: 'login_host',
         ...NO_FAULTS,
         ...options,
     });

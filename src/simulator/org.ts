@@ -40,6 +40,12 @@ export interface AppSettings {
     jwtPermittedUsers: 'admin_approved' | 'self_authorize';
     /** The users pre-authorized (by profile or permission set) or who approved the app; `all` for every user. */
     jwtApprovedUsers: 'all' | string[];
+    /**
+     * The `aud` the app takes on a My Domain: the login host of the org's kind (the documented rule), or the My
+     * Domain itself, as External Client Apps in some orgs since Spring '26 want (they refuse the login hosts with
+     * `app_not_found`, reported in public issue threads).
+     */
+    jwtAudience: 'login_host' | 'my_domain';
 }
 
 export type SimulatorSettings = AppSettings & Faults;

@@ -125,10 +125,21 @@ function signedByUploadedKey(org: Org, parts: string[]): boolean {
     return uploadedKeys(org).some((key) => verify('sha256', input, key, signature));
 }
 
-/** The `aud` Salesforce expects on each host: the login host of the org's kind, or the site's URL. */
+/** The `aud` Salesforce expects on each host: the login host of the org's kind, the site's URL, or the My Domain. */
 function expectedAudience(org: Org, realm: Realm, site: string | undefined): string {
     if (site) return `${org.urls[realm]}/${site}`;
+    if (org.settings.jwtAudience === 'my_domain' && !LOGIN_HOSTS.includes(realm)) return org.urls[realm];
     return org.urls[LOGIN_HOST_OF[realm]];
+}
+
+/** An External Client App that wants its My Domain as the audience refuses the login hosts as app_not_found. */
+function audienceRefusal(org: Org, realm: Realm, audiences: unknown[], site: string | undefined): Refusal | undefined {
+    if (audiences.includes(expectedAudience(org, realm, site))) return undefined;
+    const loginHosts = [org.urls.production, org.urls.sandbox];
+    if (org.settings.jwtAudience === 'my_domain' && audiences.some((a) => loginHosts.includes(a as string))) {
+        return ['app_not_found', 'External client app is not installed in this org'];
+    }
+    return ['invalid_grant', 'audience is invalid'];
 }
 
 /** Whether the user may use the app without a browser: pre-authorized, or (self-authorize) approved before. */
@@ -151,8 +162,9 @@ function assertionRefusal(org: Org, realm: Realm, assertion: string, site: strin
     if (!org.knowsClient(iss)) return ['invalid_client_id', 'client identifier invalid'];
     if (!org.settings.appInstalled) return ['app_not_found', 'External client app is not installed in this org'];
     if (!signedByUploadedKey(org, parts)) return ['invalid_grant', 'invalid assertion'];
-    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!audiences.includes(expectedAudience(org, realm, site))) return ['invalid_grant', 'audience is invalid'];
+    const audiences: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    const wrongAudience = audienceRefusal(org, realm, audiences, site);
+    if (wrongAudience) return wrongAudience;
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now() + org.settings.clockAheadMs) {
         return ['invalid_grant', 'expired authorization code'];
     }

@@ -29,6 +29,8 @@ ${saved ? `<p role="status">${escapeHtml(saved)}</p>` : ''}
 <select id="permitted" name="permitted"><option value="admin_approved"${selected(s.jwtPermittedUsers === 'admin_approved')}>Admin approved users are pre-authorized</option><option value="self_authorize"${selected(s.jwtPermittedUsers === 'self_authorize')}>All users may self-authorize</option></select>
 <label for="approved">Pre-authorized users (usernames separated by spaces, or all)</label>
 <input id="approved" name="approved" value="${escapeHtml(approved)}">
+<label for="jwt_audience">Audience the app takes on the My Domain</label>
+<select id="jwt_audience" name="jwt_audience"><option value="login_host"${selected(s.jwtAudience === 'login_host')}>The login host (documented)</option><option value="my_domain"${selected(s.jwtAudience === 'my_domain')}>The My Domain (some External Client Apps since Spring '26)</option></select>
 <p><button type="submit">Save</button></p>
 </form>`,
     );
@@ -40,6 +42,7 @@ function applySetup(org: Org, form: Form): string {
     s.clientCredentialsEnabled = field(form, 'cc_enabled') !== 'off';
     s.runAsUser = field(form, 'run_as')?.trim() || undefined;
     s.jwtPermittedUsers = field(form, 'permitted') === 'self_authorize' ? 'self_authorize' : 'admin_approved';
+    s.jwtAudience = field(form, 'jwt_audience') === 'my_domain' ? 'my_domain' : 'login_host';
     const approved = (field(form, 'approved') ?? 'all').trim();
     s.jwtApprovedUsers = approved === 'all' ? 'all' : approved.split(/\s+/).filter(Boolean);
     const certificate = field(form, 'certificate')?.trim();

@@ -45,6 +45,7 @@ describe('Client Credentials and JWT Bearer', () => {
             runAsUser: 'integration.user@test.not',
             jwtPermittedUsers: 'admin_approved',
             jwtApprovedUsers: 'all',
+            jwtAudience: 'login_host',
             appInstalled: true,
         });
     });
@@ -250,6 +251,24 @@ describe('Client Credentials and JWT Bearer', () => {
         const { reply } = await directLogin(JWT_FORM);
         assert.equal(reply.status, 502);
         assert.match(text(reply.body), /The assertion's expiry was already past .* this machine's clock/);
+    });
+
+    it('JWT Bearer to an External Client App that wants its My Domain as aud: app_not_found, then Audience: the My Domain works', async () => {
+        stack.sim.settings.jwtAudience = 'my_domain';
+        const custom = { ...JWT_FORM, sf_env: 'Custom', my_domain: 'acme.my.salesforce.com' };
+        const { reply } = await directLogin(custom);
+        assert.equal(reply.status, 502);
+        assert.match(text(reply.body), /Audience: the My Domain itself.* error app_not_found/);
+        const { html } = await resultOf({ ...custom, audience: 'my_domain' });
+        assert.match(html, new RegExp(`&#34;aud&#34;: &#34;${stack.sim.urls.mydomain}&#34;`));
+    });
+
+    it('JWT Bearer with Audience: the My Domain but no My Domain picked is refused before any call', async () => {
+        const before = stack.sim.stats.tokenRequests;
+        const { reply } = await directLogin({ ...JWT_FORM, audience: 'my_domain' });
+        assert.equal(reply.status, 400);
+        assert.match(reply.body, /id="my_domain_error">The My Domain as the audience needs the My Domain/);
+        assert.equal(stack.sim.stats.tokenRequests, before);
     });
 
     it('JWT Bearer to an org without the External Client App: app_not_found, and the sandbox refresh that causes it', async () => {

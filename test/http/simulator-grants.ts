@@ -34,6 +34,7 @@ describe('simulator: Client Credentials and JWT Bearer', () => {
             runAsUser: 'runas@test.not',
             jwtPermittedUsers: 'admin_approved',
             jwtApprovedUsers: 'all',
+            jwtAudience: 'login_host',
         });
     });
 
@@ -187,6 +188,17 @@ describe('simulator: Client Credentials and JWT Bearer', () => {
         });
         sim.settings.jwtApprovedUsers = ['ci@test.not'];
         assert.equal((await token('mydomain', { grant_type: JWT_GRANT, assertion })).status, 200);
+    });
+
+    it('an app that wants its My Domain as aud refuses the login host as app_not_found and takes the My Domain', async () => {
+        sim.settings.jwtAudience = 'my_domain';
+        const login = await token('mydomain', { grant_type: JWT_GRANT, assertion: signJwt(claims(), privateKey) });
+        assert.deepEqual(login.body, {
+            error: 'app_not_found',
+            error_description: 'External client app is not installed in this org',
+        });
+        const own = signJwt(claims({ aud: sim.urls.mydomain }), privateKey);
+        assert.equal((await token('mydomain', { grant_type: JWT_GRANT, assertion: own })).status, 200);
     });
 
     it('the setup page changes the Run As user from its own origin only', async () => {

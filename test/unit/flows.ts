@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
-import { parseFlow, parseUsername } from '../../src/input.js';
+import { parseAudienceChoice, parseFlow, parseUsername } from '../../src/input.js';
 import {
     ASSERTION_LIFETIME_S,
     assertionContent,
@@ -50,6 +50,23 @@ describe('parseFlow', () => {
             /Unknown flow "implicit": choose web_server/,
         );
     });
+});
+
+describe('parseAudienceChoice', () => {
+    const cases: Array<[string | undefined, string]> = [
+        [undefined, 'login_host'],
+        ['', 'login_host'],
+        ['login_host', 'login_host'],
+        ['my_domain', 'my_domain'],
+    ];
+    for (const [input, choice] of cases) {
+        it(`reads ${JSON.stringify(input)} as ${choice}`, () => assert.equal(parseAudienceChoice(input), choice));
+    }
+    it('refuses anything else', () =>
+        assert.match(
+            refusal(() => parseAudienceChoice('site')),
+            /Unknown audience/,
+        ));
 });
 
 describe('parseUsername', () => {
@@ -114,6 +131,16 @@ describe('audienceFor: the aud Salesforce expects', () => {
                 baseUrl: 'https://x.scratch.my.salesforce.com',
             },
             'https://test.salesforce.com',
+        ],
+        [
+            'a My Domain, asked to be its own audience',
+            {
+                environment: 'Custom',
+                loginHost: 'acme.my.salesforce.com',
+                baseUrl: 'https://acme.my.salesforce.com',
+                audience: 'my_domain',
+            },
+            'https://acme.my.salesforce.com',
         ],
         [
             'an Experience Cloud site',

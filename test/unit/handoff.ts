@@ -49,7 +49,7 @@ describe('hand-off snippets quote what they carry for their own language', () =>
         for (const v of [HOSTILE, input.soql]) assert.ok(literals.includes(v), v);
     });
     it("the sf CLI lines carry no secret (it comes from the clipboard or a prompt) and parse on today's CLI", () => {
-        const { accessToken, sfdxUrl } = sfCliLines(input, 'linux');
+        const { accessToken, sfdxUrl } = sfCliLines(input, { platform: 'linux', wayland: false });
         for (const line of [accessToken, sfdxUrl!]) {
             for (const secret of [HOSTILE, 'consumer-secret', '5Aep861.refresh']) assert.ok(!line.includes(secret));
         }
@@ -64,14 +64,16 @@ describe('hand-off snippets quote what they carry for their own language', () =>
         );
         assert.doesNotMatch(accessToken, /--no-prompt|SF_ACCESS_TOKEN/);
     });
-    const clipboards: Array<[NodeJS.Platform, string]> = [
-        ['darwin', 'pbpaste'],
-        ['win32', 'Get-Clipboard'],
-        ['linux', 'xclip -selection clipboard -o'],
+    const clipboards: Array<[NodeJS.Platform, boolean, string]> = [
+        ['darwin', false, 'pbpaste'],
+        ['win32', false, 'Get-Clipboard'],
+        ['linux', false, 'xclip -selection clipboard -o'],
+        ['linux', true, 'wl-paste'],
     ];
-    for (const [platform, command] of clipboards) {
-        it(`on ${platform} the auth URL is read from the clipboard with ${command}`, () => {
-            assert.ok(sfCliLines(input, platform).sfdxUrl!.startsWith(`${command} | sf org login sfdx-url`));
+    for (const [platform, wayland, command] of clipboards) {
+        it(`on ${platform}${wayland ? ' with Wayland' : ''} the auth URL is read from the clipboard with ${command}`, () => {
+            const line = sfCliLines(input, { platform, wayland }).sfdxUrl!;
+            assert.ok(line.startsWith(`${command} | sf org login sfdx-url`));
         });
     }
     it('the SFDX auth URL is force://key:secret:refresh@instance-host, and absent without a refresh token', () => {
