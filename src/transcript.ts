@@ -133,17 +133,32 @@ export function recordExchange(
     };
 }
 
-/** A result's exchanges in the order they were sent, the newest `max` of them. */
+/** How much of a transcript is kept: results live in memory, ten thousand of them at most. */
+export const TRANSCRIPT_LIMITS = { exchanges: 40, chars: 32_000 };
+
+function sizeOf(exchange: Exchange): number {
+    return exchange.url.length + exchange.curl.length + (exchange.answer?.length ?? 0) + 200;
+}
+
+/**
+ * A result's exchanges in the order they were sent: the newest ones, at most `limits.exchanges` of them and about
+ * `limits.chars` characters (a login's own exchanges take a few thousand; long query answers push out old ones).
+ */
 export class Transcript {
     private readonly exchanges: Exchange[] = [];
     private dropped = 0;
+    private chars = 0;
 
-    constructor(private readonly max = 40) {}
+    constructor(private readonly limits = TRANSCRIPT_LIMITS) {}
 
     readonly add = (exchange: Exchange): void => {
         this.exchanges.push(exchange);
-        if (this.exchanges.length > this.max) {
-            this.exchanges.shift();
+        this.chars += sizeOf(exchange);
+        while (
+            this.exchanges.length > 1 &&
+            (this.exchanges.length > this.limits.exchanges || this.chars > this.limits.chars)
+        ) {
+            this.chars -= sizeOf(this.exchanges.shift()!);
             this.dropped += 1;
         }
     };

@@ -325,8 +325,32 @@ describe('masking a transcript', () => {
         );
     });
 
+    it('the transcript keeps about its budget of characters: long answers push out the oldest, the newest stays', () => {
+        const transcript = new Transcript({ exchanges: 40, chars: 10_000 });
+        for (let i = 0; i < 10; i++) {
+            transcript.add(
+                recordExchange(
+                    { method: 'GET', url: `https://x/${i}` },
+                    { status: 200, body: 'y'.repeat(3000) },
+                    { startedAt: i, ms: 1 },
+                ),
+            );
+        }
+        const { exchanges, dropped } = transcript.list();
+        assert.deepEqual(
+            exchanges.map((e) => e.startedAt),
+            [7, 8, 9],
+        );
+        assert.equal(dropped, 7);
+        const huge = new Transcript({ exchanges: 40, chars: 10 });
+        huge.add(
+            recordExchange({ method: 'GET', url: 'https://x/' }, { status: 200, body: 'z' }, { startedAt: 1, ms: 1 }),
+        );
+        assert.equal(huge.list().exchanges.length, 1, 'the newest exchange is always kept');
+    });
+
     it('the transcript lists exchanges by when they were sent and keeps the newest', () => {
-        const transcript = new Transcript(2);
+        const transcript = new Transcript({ exchanges: 2, chars: 100_000 });
         const at = (startedAt: number) =>
             recordExchange(
                 { method: 'GET', url: `https://x/${startedAt}` },
