@@ -37,14 +37,14 @@ export const SF_CLI_CHECKED = '@salesforce/cli 2.150.6 (plugin-auth 5.0.6)';
  * The command that prints the clipboard on the machine the app runs on, which is the person's own: the lines
  * read a secret from there, so it never appears in a command line or the shell's history.
  */
-export function clipboardCommand(platform: NodeJS.Platform, wayland = false): string {
+function clipboardCommand(platform: NodeJS.Platform, wayland = false): string {
     if (platform === 'darwin') return 'pbpaste';
     if (platform === 'win32') return 'Get-Clipboard';
     return wayland ? 'wl-paste' : 'xclip -selection clipboard -o';
 }
 
 /** Where the app runs: the person's own desktop, whose clipboard the lines read. */
-export interface Desktop {
+interface Desktop {
     platform: NodeJS.Platform;
     /** A Wayland session (WAYLAND_DISPLAY set), whose clipboard `wl-paste` prints. */
     wayland: boolean;

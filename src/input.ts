@@ -170,7 +170,7 @@ export function parseFlow(raw: string | undefined): Flow {
 }
 
 /** Which `aud` a JWT Bearer assertion names: the login host of the org's kind, or the org's My Domain itself. */
-export type AudienceChoice = 'login_host' | 'my_domain';
+type AudienceChoice = 'login_host' | 'my_domain';
 
 export function parseAudienceChoice(raw: string | undefined): AudienceChoice {
     const value = (raw ?? '').trim();

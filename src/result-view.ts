@@ -53,7 +53,7 @@ function jwtLine(config: Config, result: LoginResult): string | undefined {
 }
 
 /** A block of text with its Copy button; `secret` marks text that "Hide tokens" covers (it carries a token). */
-export interface CopyBlock {
+interface CopyBlock {
     id: string;
     text: string;
     copy: string;
@@ -65,7 +65,7 @@ export interface CopyBlock {
 }
 
 /** One tool of "Use it in", shown as a disclosure of its own: one open at a time. */
-export interface Handoff {
+interface Handoff {
     id: string;
     title: string;
     blocks: CopyBlock[];

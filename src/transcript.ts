@@ -19,7 +19,7 @@ const SECRET_FIELDS: Readonly<Record<string, string>> = {
 const SECRET_ANSWER_FIELDS = ['access_token', 'refresh_token', 'id_token'];
 
 /** The most of an answer a transcript keeps: a query result can be long, and the page shows it whole. */
-export const MAX_ANSWER_CHARS = 4000;
+const MAX_ANSWER_CHARS = 4000;
 
 /**
  * At most the first and last four characters, and never more than a fifth of the value: enough to tell two
@@ -98,7 +98,7 @@ export function curlOf(request: RecordedRequest): string {
 }
 
 /** What the transport knows of a request it sent. */
-export interface RecordedRequest {
+interface RecordedRequest {
     method: string;
     url: string;
     form?: Record<string, string | undefined>;
@@ -134,7 +134,7 @@ export function recordExchange(
 }
 
 /** How much of a transcript is kept: results live in memory, ten thousand of them at most. */
-export const TRANSCRIPT_LIMITS = { exchanges: 40, chars: 32_000 };
+const TRANSCRIPT_LIMITS = { exchanges: 40, chars: 32_000 };
 
 function sizeOf(exchange: Exchange): number {
     return exchange.url.length + exchange.curl.length + (exchange.answer?.length ?? 0) + 200;
@@ -171,7 +171,7 @@ export class Transcript {
 }
 
 /** What each exchange is, named from its endpoint (and for a token request, its grant). */
-export function exchangeTitle(exchange: Exchange): string {
+function exchangeTitle(exchange: Exchange): string {
     const path = new URL(exchange.url).pathname;
     const grant = exchange.form.find(([name]) => name === 'grant_type')?.[1];
     if (path.endsWith('/services/oauth2/token')) return `Token request (${grant ?? 'no grant_type'})`;

@@ -39,7 +39,7 @@ export function formatLocalDateTime(ms: number): string {
 }
 
 /** "14:02:31": the time of something that just happened (a check), local. */
-export function formatClock(ms: number): string {
+function formatClock(ms: number): string {
     return LOCAL_CLOCK.format(new Date(ms));
 }
 

@@ -36,7 +36,7 @@ export function audienceFor(input: AudienceInput): string {
     return kind === 'Sandbox' || kind === 'Scratch org' ? sandboxUrl : productionUrl;
 }
 
-export interface AssertionInput {
+interface AssertionInput {
     clientId: string;
     username: string;
     audience: string;

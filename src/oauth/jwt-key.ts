@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { AppError } from '../errors.js';
 import { JWT } from '../messages.js';
 
-export interface JwtKey {
+interface JwtKey {
     readonly privateKey: KeyObject;
     /** A self-signed certificate of the key, PEM, made once. */
     certificate(): Promise<string>;
@@ -18,7 +18,7 @@ export interface JwtKey {
 export type JwtKeySource = () => Promise<JwtKey>;
 
 /** The smallest RSA modulus Salesforce accepts for a JWT Bearer certificate. */
-export const MIN_RSA_BITS = 2048;
+const MIN_RSA_BITS = 2048;
 
 /** The key's PEM read as a private key, refused unless it is RSA of 2048 bits or more. */
 export function readPrivateKey(pem: string | Buffer): KeyObject {

@@ -28,7 +28,7 @@ export async function showingExchanges<T>(transcript: Transcript, request: () =>
     }
 }
 
-export interface NewResult {
+interface NewResult {
     flow: Flow;
     browser: string;
     environment: Environment;

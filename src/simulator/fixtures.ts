@@ -85,7 +85,7 @@ export const ACCOUNTS = [
     account(6, 'United Oil & Gas Corp.', 'Energy', 'New York', 'Customer - Direct'),
 ];
 
-export const CONTACTS = [
+const CONTACTS = [
     contact(1, 'Rose', 'Gonzalez', 1),
     contact(2, 'Sean', 'Forbes', 1),
     contact(3, 'Jack', 'Rogers', 2),
