@@ -23,14 +23,7 @@ async function signedAssertion(
         key = await deps.jwtKey();
     } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        const values = {
-            flow: 'jwt_bearer',
-            sf_env: form.environment,
-            username: form.username,
-            audience: form.audience,
-        };
-        const myDomain = form.environment === 'Custom' ? { my_domain: form.loginHost } : {};
-        throw new FormRefusal({ ...values, ...myDomain }, { field: 'flow', message: err.message });
+        throw new FormRefusal(form.typed, { field: 'flow', message: err.message });
     }
     const { config } = deps;
     const audience = audienceFor({ ...form, productionUrl: config.productionUrl, sandboxUrl: config.sandboxUrl });

@@ -112,6 +112,8 @@ export function readLoginForm(deps: Deps, req: Request) {
     const environment = parseEnvironment(f.sf_env);
     const target = myDomainTarget(deps, f, environment);
     return {
+        /** What was typed, to show the form again with it if a later check refuses the login. */
+        typed: f as Partial<LoginFormValues>,
         flow,
         environment,
         ...target,

@@ -372,6 +372,7 @@ describe('the JWT Bearer key', () => {
             const reply = await new Browser().post(`${stack.origin}/login`, JWT_FORM);
             assert.equal(reply.status, 400);
             assert.match(reply.body, /id="flow_error"/);
+            assert.match(reply.body, /id="username"[^>]*value="ci\.user@test\.not"/, 'what was typed is kept');
             assert.match(text(reply.body), expected);
             assert.equal(stack.sim.stats.tokenRequests, 0);
             if (file) assert.ok(!reply.body.includes('PRIVATE KEY'));
