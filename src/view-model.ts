@@ -139,9 +139,11 @@ export function indexView(config: Config, options: { form?: Partial<LoginFormVal
             flow: error?.field === 'flow' ? error : undefined,
         },
         simulated: config.simulation !== undefined,
+        /** The simulated org's policies page, on its production login host. */
+        simulatedSetup: config.simulation && new URL('/setup', config.productionUrl).href,
         consumerKey: keyHint(config.clientId),
-        /** Whether a JWT Bearer key is there to sign with (JWT_KEY_FILE, or the demo's own). */
-        jwtKey: config.jwtKeyFile !== undefined || config.simulation !== undefined,
+        /** Whether JWT_KEY_FILE names a key to sign JWT Bearer assertions with. */
+        jwtKey: config.jwtKeyFile !== undefined,
         publicClient: config.clientSecret === undefined,
         callbackUrl: config.callbackUrl,
     };

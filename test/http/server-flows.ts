@@ -278,6 +278,15 @@ describe('Client Credentials and JWT Bearer', () => {
         assert.match(text(reply.body), /not copied when a sandbox is created or refreshed/);
     });
 
+    it("the demo's first page links to the simulated app's Setup page, where a Run As user can be taken away", async () => {
+        const b = new Browser();
+        const index = (await b.request(`${stack.origin}/`)).body;
+        const setup = /<a id="simulated-setup" href="([^"]+)"/.exec(index)![1]!;
+        const page = await b.request(setup);
+        assert.equal(page.status, 200);
+        assert.match(text(page.body), /Client Credentials Flow .* Run As/);
+    });
+
     it('the transcript of a Client Credentials result lists the token request, identity and introspection, every secret masked', async () => {
         const { browser, url, html } = await resultOf(CC_FORM);
         const token = accessTokenOf(html)!;

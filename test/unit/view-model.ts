@@ -148,3 +148,18 @@ describe('the first page follows the environment picked', () => {
         });
     }
 });
+
+describe('the first page points at what each flow needs', () => {
+    it('with JWT_KEY_FILE, the setup card offers the certificate; without, it says to run npm run jwt-key', () => {
+        assert.equal(indexView(loadConfig({ CLIENT_ID: 'k', JWT_KEY_FILE: '.jwt/server.key' })).jwtKey, true);
+        assert.equal(indexView(loadConfig({ CLIENT_ID: 'k' })).jwtKey, false);
+    });
+    it("a simulated org's first page links to the simulated app's Setup page on its login host", () => {
+        const config = {
+            ...loadConfig({ CLIENT_ID: 'k', BASE_SALESFORCE_PRODUCTION_URL: 'http://127.0.0.1:7781' }),
+            simulation: { myDomainUrl: 'http://127.0.0.1:7783' },
+        };
+        assert.equal(indexView(config).simulatedSetup, 'http://127.0.0.1:7781/setup');
+        assert.equal(indexView(loadConfig({ CLIENT_ID: 'k' })).simulatedSetup, undefined);
+    });
+});
