@@ -20,15 +20,20 @@ async function bindDemoPort(preferred: number) {
 }
 
 const bound = await bindDemoPort(Number(process.env.APP_PORT ?? 7777));
-// JWT Bearer: a key made in memory for this run; the simulated app has its certificate "uploaded".
-const jwtKey = memoryJwtKey(await newPrivateKey());
 // The simulated app allows openid too, so the demo shows a verified OpenID Connect identity.
 const simulator = await startSimulator({
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
     scopes: ['api', 'refresh_token', 'offline_access', 'openid', 'web'],
-    jwtCertificates: [await (await jwtKey()).certificate()],
 });
+// JWT Bearer: a key made in memory for this run, in the background (the page answers meanwhile); the simulated
+// app has its certificate "uploaded" before the first assertion is signed with it.
+const keyReady = newPrivateKey().then(async (privateKey) => {
+    const key = await memoryJwtKey(privateKey)();
+    simulator.settings.jwtCertificates = [await key.certificate()];
+    return key;
+});
+const jwtKey = () => keyReady;
 const config = simulatedConfig(simulator, {
     CLIENT_ID,
     CLIENT_SECRET,
