@@ -24,6 +24,14 @@ export const INSTANCE_OF: Record<Realm, Realm> = {
     sandboxdomain: 'sandboxdomain',
 };
 
+/** The generic login host of each realm's org: where `id` lives for the grants made at a My Domain. */
+export const LOGIN_HOST_OF: Record<Realm, Realm> = {
+    production: 'production',
+    mydomain: 'production',
+    sandbox: 'sandbox',
+    sandboxdomain: 'sandbox',
+};
+
 /** Spring '26 = 66.0, Summer '26 = 67.0, Winter '27 = 68.0 (SOQL and SOSL reference, release archive). */
 /** A release's name: v31.0 was Summer '14, and three releases follow each year (Winter, Spring, Summer). */
 function releaseName(version: number): string {

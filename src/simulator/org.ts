@@ -216,6 +216,11 @@ export class Org {
         return value;
     }
 
+    /** The identity URL of a user of the realm's org, served by the listener `host`. */
+    identityUrl(host: Realm, realm: Realm, username: string): string {
+        return `${this.urls[host]}/id/${ORG_IDS[realm]}/${userId(username)}`;
+    }
+
     /**
      * An access token: of its own family for the grants that issue no refresh token, or of a refresh token's
      * family with that token as its `parent`.
@@ -248,11 +253,10 @@ export class Org {
         site?: string,
         openid?: OpenIdRequest,
     ) {
-        const org = ORG_IDS[realm];
         const family = previous ? (this.tokens.get(previous)?.family ?? randomText(8)) : randomText(8);
         const refreshToken = this.newRefreshToken(realm, username, scope, family, previous);
         const accessToken = this.mintAccessToken(realm, username, scope, family, refreshToken ?? previous);
-        const id = `${this.urls[realm]}/id/${org}/${userId(username)}`;
+        const id = this.identityUrl(realm, realm, username);
         const issuedAt = String(this.token(accessToken)!.issuedAt);
         const withIdToken = openid !== undefined && scope.includes('openid');
         // In the order real orgs send the fields (a transcript of the exchange shows it).

@@ -6,7 +6,7 @@ import { verify, X509Certificate, type KeyObject } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { responseSignature, sameSecret } from './crypto.js';
 import { serveTokenFault } from './faults.js';
-import { INSTANCE_OF, ORG_IDS, userId, type Realm } from './fixtures.js';
+import { INSTANCE_OF, LOGIN_HOST_OF, type Realm } from './fixtures.js';
 import { field, oauthError, tokenAnswer, type Form } from './http.js';
 import type { Org } from './org.js';
 
@@ -16,14 +16,6 @@ type Refusal = [error: string, description: string];
 
 /** The login hosts of each realm: the generic ones serve neither grant the same way as a My Domain. */
 const LOGIN_HOSTS: readonly Realm[] = ['production', 'sandbox'];
-
-/** Where the token's `id` lives: the generic login host of the org's kind, whichever host was asked. */
-const LOGIN_HOST_OF: Record<Realm, Realm> = {
-    production: 'production',
-    mydomain: 'production',
-    sandbox: 'sandbox',
-    sandboxdomain: 'sandbox',
-};
 
 /** RFC 6749 §2.3.1: the client's id and secret from HTTP Basic, or else from the form. */
 function clientCredentialsOf(req: Request, form: Form): { id?: string; secret?: string } {
@@ -75,7 +67,8 @@ export function clientCredentialsGrant(org: Org, realm: Realm, form: Form, req: 
     const body = () => {
         const scope = serverScopes(org.settings.scopes, ['full', 'web', 'refresh_token', 'offline_access']);
         const accessToken = org.mintAccessToken(realm, username, scope.split(' '));
-        const id = `${org.urls[LOGIN_HOST_OF[realm]]}/id/${ORG_IDS[realm]}/${userId(username)}`;
+        // The `id` names the generic login host of the org's kind, whichever host was asked.
+        const id = org.identityUrl(LOGIN_HOST_OF[realm], realm, username);
         const issuedAt = String(Date.now());
         return {
             access_token: accessToken,
@@ -192,7 +185,7 @@ export function jwtBearerGrant(
             access_token: accessToken,
             scope,
             instance_url: org.urls[INSTANCE_OF[realm]],
-            id: `${org.urls[LOGIN_HOST_OF[realm]]}/id/${ORG_IDS[realm]}/${userId(username)}`,
+            id: org.identityUrl(LOGIN_HOST_OF[realm], realm, username),
             token_type: 'Bearer',
         };
     };

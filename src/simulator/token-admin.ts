@@ -1,7 +1,7 @@
 // What a client can do with a token it holds, at the login host: revoke it, or ask whether it is still good.
 import type { Request, Response } from 'express';
 import { sameSecret } from './crypto.js';
-import { ORG_IDS, userId, type Realm } from './fixtures.js';
+import { ORG_IDS, type Realm } from './fixtures.js';
 import { field, oauthError, type Form } from './http.js';
 import { SESSION_TIMEOUT_MS, type Org } from './org.js';
 
@@ -50,7 +50,7 @@ export function introspect(org: Org, realm: Realm) {
             client_id: field(form, 'client_id'),
             username: token.username,
             // Salesforce help, "Token Introspection Endpoint": the identity URL of the token's user.
-            sub: `${org.urls[token.realm]}/id/${ORG_IDS[token.realm]}/${userId(token.username)}`,
+            sub: org.identityUrl(token.realm, token.realm, token.username),
             token_type: token.kind === 'access' ? 'access_token' : 'refresh_token',
             exp: token.kind === 'access' ? iat + SESSION_TIMEOUT_MS / 1000 : undefined,
             iat,
